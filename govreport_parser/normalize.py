@@ -1,0 +1,128 @@
+"""Normalize labels and cell values so that scraped variants compare equal to the vocabulary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Literal, NamedTuple
+
+# Brackets for document numbers and quotes collapse to one form each; NFKC already folded （） to ().
+_CHAR_MAP = str.maketrans(
+    {
+        "﹙": "(",
+        "﹚": ")",
+        "﹝": "〔",
+        "﹞": "〕",
+        "[": "〔",
+        "]": "〕",
+        "【": "〔",
+        "】": "〕",
+        "“": '"',
+        "”": '"',
+        "＂": '"',
+        "‘": '"',
+        "’": '"',
+        "「": '"',
+        "」": '"',
+        "『": '"',
+        "』": '"',
+        "．": ".",
+        "﹒": ".",
+        "－": "-",
+        "—": "-",
+        "–": "-",
+        "\u00a0": " ",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+
+PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6})\)")
+# Hubei 2020 pages append the template's fill-in instructions to labels: '(指2019年事项数)'.
+FILL_INSTRUCTION_RE = re.compile(r"\((?:指|含|设区的市|行政机关制定)[^()]*\)$")
+ITEM_NUMBER_RE = re.compile(
+    r"^(?:(?P<cn>[一二三四五六七八九十]+)\s*[、.]|\(\s*(?P<paren>[一二三四五六七八九十\d]+)\s*\)|(?P<num>\d+)\s*[.、])\s*"
+)
+_WHITESPACE_RE = re.compile(r"\s+")
+_TRAILING_PUNCT = "：:。.,，、;；|"
+# s2t phrase converters turned 文件 into 檔案; after t2s it reads 档案 and must be mapped back (FORMAT.md §6).
+PHRASE_FIXES: tuple[tuple[str, str], ...] = (
+    ("规范性档案", "规范性文件"),
+    ("主动公开档案", "主动公开文件"),
+)
+
+
+def fold(text: str) -> str:
+    """Given any text, return it NFKC-folded with brackets, quotes and dashes unified (length may shrink)."""
+    return unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+
+
+class LabelKey(NamedTuple):
+    """A label reduced for comparison, and the item number that was split off it."""
+
+    key: str
+    ordinal: str | None
+
+
+def label_key(raw: str) -> LabelKey:
+    """Given a raw label, return its comparison key: folded, no pinyin, no item number, no whitespace."""
+    text = PINYIN_RE.sub("", fold(raw)).strip()
+    ordinal = None
+    match = ITEM_NUMBER_RE.match(text)
+    if match:
+        ordinal = match.group("cn") or match.group("paren") or match.group("num")
+        text = text[match.end() :]
+    text = _WHITESPACE_RE.sub("", text)
+    text = FILL_INSTRUCTION_RE.sub("", text)
+    for wrong, right in PHRASE_FIXES:
+        text = text.replace(wrong, right)
+    return LabelKey(text.strip(_TRAILING_PUNCT), ordinal)
+
+
+ValueKind = Literal["number", "blank", "placeholder", "text"]
+
+PLACEHOLDER_TOKENS = frozenset({"/", "-", "—", "－", "─", "无", "&nbsp;", "\\", "／", "空", "--", "——"})
+_UNIT_RE = re.compile(r"(?:万元|元|件|条|个|项|次|人次|人|家|份)$")
+_NUMBER_RE = re.compile(r"^(?P<sign>[+-]|增|减)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
+
+
+class ParsedValue(NamedTuple):
+    """What a cell text means as a value."""
+
+    kind: ValueKind
+    number: int | Decimal | None
+    unit_stripped: bool
+    signed: bool
+
+
+def parse_value(raw: str) -> ParsedValue:
+    """Given a cell text, return whether it is a number (and which), blank, placeholder or text."""
+    text = _WHITESPACE_RE.sub("", fold(raw))
+    if not text or text == "|":
+        return ParsedValue("blank", None, False, False)
+    if text in PLACEHOLDER_TOKENS or raw.strip() in PLACEHOLDER_TOKENS:
+        return ParsedValue("placeholder", None, False, False)
+    unit_stripped = False
+    stripped = _UNIT_RE.sub("", text)
+    if stripped != text and stripped:
+        unit_stripped = True
+        text = stripped
+    match = _NUMBER_RE.match(text)
+    if not match:
+        return ParsedValue("text", None, False, False)
+    digits = match.group("digits").replace(",", "")
+    frac = match.group("frac")
+    sign = match.group("sign")
+    negative = sign in ("-", "减")
+    number: int | Decimal
+    if frac is not None and frac.strip("0"):
+        try:
+            number = Decimal(f"{digits}.{frac}")
+        except InvalidOperation:  # pragma: no cover - regex guarantees digits
+            return ParsedValue("text", None, False, False)
+    else:
+        number = int(digits)
+    if negative:
+        number = -number
+    return ParsedValue("number", number, unit_stripped, sign is not None)
