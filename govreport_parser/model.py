@@ -59,7 +59,7 @@ class Diagnostic:
     """Readable sentence naming what and where."""
     span: SourceSpan = field(default_factory=SourceSpan)
     """Where in the source and the report structure."""
-    context: Mapping[str, Any] = _EMPTY
+    context: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     """Machine-readable details, e.g. `relation`, `expected`, `actual`."""
 
     def as_dict(self) -> dict[str, Any]:
@@ -288,6 +288,12 @@ class Section:
     span: SourceSpan = field(default_factory=SourceSpan)
     """Lines the section occupies, heading included."""
 
+    def keywords(self, n: int = 10) -> list[str]:
+        """Return the section's `n` most characteristic words (jieba TF-IDF; loads jieba on first use)."""
+        from govreport_parser.narrative import section_keywords
+
+        return section_keywords(self.text, n)
+
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
@@ -377,6 +383,14 @@ class ReportMeta:
     """`gov_2021`, `gov_2019_trial` or `legacy_pre2019`."""
     level: Level = "unknown"
     """Administrative level of the agency."""
+    province: str | None = None
+    """Province-level unit named in the agency or title (e.g. 甘肃省), when stated."""
+    city: str | None = None
+    """Prefecture-level unit named (e.g. 庆阳市), when stated."""
+    county: str | None = None
+    """County-level unit named (e.g. 合水县), when stated."""
+    published: str | None = None
+    """Publication date as ISO `YYYY-MM-DD`, when the page states it."""
     input_format: InputFormat = "text"
     """Whether the source was read as plain text or HTML."""
     encoding: str | None = None
@@ -405,7 +419,7 @@ class Report:
     """Metadata: title, agency, year, format version, level."""
     sections: tuple[Section, ...] = ()
     """Sections in source order."""
-    tables: Mapping[str, Table] = _EMPTY
+    tables: Mapping[str, Table] = field(default_factory=lambda: _EMPTY)
     """Canonical tables by id (`table2`, `table3`, `table4`, legacy `stats_table_2014`)."""
     figures: tuple[Figure, ...] = ()
     """Quantities stated in the prose."""

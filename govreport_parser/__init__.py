@@ -1,0 +1,94 @@
+"""Parse Chinese government information-disclosure annual reports (政府信息公开工作年度报告) into typed data.
+
+`parse()` turns text, HTML, bytes or a path into a frozen `Report`: metadata, sections, tables 二/三/四 under the
+canonical ids of the packaged vocabulary, and diagnostics for anything unusual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from govreport_parser.diagnostics import CODES, ParseError
+from govreport_parser.model import (
+    Cell,
+    Diagnostic,
+    Figure,
+    Grid,
+    Report,
+    ReportMeta,
+    Section,
+    SourceSpan,
+    Subsection,
+    Table,
+    UnplacedValue,
+)
+from govreport_parser.options import ParseOptions
+from govreport_parser.pipeline import Source, Trace
+from govreport_parser.vocabulary import LabelMatch, Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__version__ = "0.1.0"
+
+
+def parse(
+    source: Source,
+    *,
+    strict: bool = False,
+    options: ParseOptions | Mapping[str, Any] | None = None,
+    **option_overrides: Any,
+) -> Report:
+    """Parse one report from text (`str`), `bytes` or a path, and return a `Report`.
+
+    A lenient parse never raises for a bad document: problems become `Report.diagnostics`. With `strict=True` the
+    first error-severity diagnostic raises `ParseError` (carrying the diagnostics and the partial Report).
+    Raises `TypeError` for a source of another type and for unknown options.
+    """
+    from govreport_parser.pipeline import parse_report
+
+    resolved = ParseOptions.resolve(options, strict=strict or None, **option_overrides)
+    return parse_report(source, resolved)
+
+
+def debug_parse(
+    source: Source, *, options: ParseOptions | Mapping[str, Any] | None = None, **option_overrides: Any
+) -> Trace:
+    """Parse like `parse` but return the `Trace` of every stage's output, for finding out why a file parsed wrong."""
+    from govreport_parser.pipeline import run
+
+    return run(source, ParseOptions.resolve(options, **option_overrides))
+
+
+def to_frame(reports: Iterable[Report], *, label_names: str | Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Return one tidy frame of the cells of many reports, with a `source` column."""
+    from govreport_parser.frames import cells_frame
+
+    return cells_frame(list(reports), label_names=label_names)
+
+
+__all__ = [
+    "CODES",
+    "Cell",
+    "Diagnostic",
+    "Figure",
+    "Grid",
+    "LabelMatch",
+    "ParseError",
+    "ParseOptions",
+    "Report",
+    "ReportMeta",
+    "Section",
+    "SourceSpan",
+    "Subsection",
+    "Table",
+    "Trace",
+    "UnplacedValue",
+    "Vocabulary",
+    "__version__",
+    "debug_parse",
+    "load_vocabulary",
+    "parse",
+    "to_frame",
+]
