@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from govreport_parser.document import CleanText, Segmented
+from govreport_parser.normalize import fold
+from govreport_parser.vocabulary import Vocabulary
+
+# How a line of a table region was written (FORMAT.md §7); the mapper reads blanks differently per kind.
+LineKind = str
+PIPE_ROW = "pipe_row"  # 'a | b | c |' — one physical row
+CELL = "cell"  # one cell on its own line ('a |' or 'a')
+LONE_PIPE = "lone_pipe"  # '|' alone: a blank cell, a row marker or a separator, depending on the style
+FILLER = "filler"  # '|||' — span padding, never a value
+EMPTY = "empty"  # '' — separator in blank-line styles
+WHITESPACE = "whitespace"  # '  ' — an empty cell in plain cell-per-line pages
+
+# Strings that, once folded and stripped of whitespace, show a line belongs to a table. Derived from the format's
+# own captions and headers; numbers alone never start a region (prose is full of them).
+_ANCHOR_RE = re.compile(
+    r"第二十条第\(?[一五六八九]\)?项|信息内容|[勾钩]稽关系|申请人情况|本年新收政府信息公开申请|"
+    r"行政复议.{0,6}行政诉讼|结果维持|未经复议直接起诉|统计指标|指标名称|政府信息公开情况统计表"
+)
+# A prose line: long, no pipe, ends like a sentence. Shorter lines may be wrapped table labels (PDF text).
+PROSE_MIN_CHARS = 60
+_SENTENCE_END_RE = re.compile(r"[。;；!！?？]\s*$")
+_DIGIT_RE = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RawCell:
-    """One cell as it stood in the source."""
+    """One cell (or, for unseparated text, one line) as it stood in the source."""
 
     text: str
+    """Cell text without the pipes around it."""
     line: int
+    """1-based line in the cleaned text."""
+    kind: LineKind = CELL
+    """How the line was written (see the module constants)."""
     row: int | None = None
-    """Physical row index inside the region when the flattening keeps rows (pipe rows, HTML); else None."""
+    """Physical row index inside the region when the flattening keeps rows (pipe rows); else None."""
     col: int | None = None
     """Position inside the physical row when known."""
 
@@ -24,12 +52,130 @@ class TableRegion:
     """Consecutive table lines of one section."""
 
     section_index: int
+    """Index into `Segmented.sections`."""
     line_start: int
     line_end: int
     style: str
+    """Dominant flattening style id from format.json (`pipe_rows`, `cell_then_pipe_line`, …)."""
     cells: tuple[RawCell, ...]
 
 
-def segments_to_regions(clean: CleanText, segmented: Segmented) -> tuple[TableRegion, ...]:
-    """Given the outline, return the table regions of every section (placeholder: none)."""
-    return ()
+def segments_to_regions(
+    clean: CleanText, segmented: Segmented, vocabulary: Vocabulary | None = None
+) -> tuple[TableRegion, ...]:
+    """Given the outline, return the table region of every section that has one, cells split per line."""
+    regions = []
+    lines = clean.lines
+    for index, section in enumerate(segmented.sections):
+        end = min(section.line_end, segmented.report_end)
+        start = _first_anchor(lines, section.body_start, end)
+        if start is None:
+            continue
+        end = _trim_trailing_prose(lines, start, end)
+        cells = tuple(_split_lines(lines, start, end))
+        regions.append(
+            TableRegion(
+                section_index=index,
+                line_start=start,
+                line_end=end,
+                style=_style_of(cells),
+                cells=cells,
+            )
+        )
+    return tuple(regions)
+
+
+@lru_cache(maxsize=4096)
+def _compact(line: str) -> str:
+    return "".join(fold(line).split())
+
+
+def _first_anchor(lines: tuple[str, ...], start: int, end: int) -> int | None:
+    for number in range(start, end + 1):
+        line = lines[number - 1]
+        compact = _compact(line)
+        if _ANCHOR_RE.search(compact):
+            # A prose sentence that quotes a caption ('按照第二十条第(一)项…。') is not a table.
+            if len(compact) > PROSE_MIN_CHARS * 2 and "|" not in line and not _DIGIT_RE.search(compact[-20:]):
+                continue
+            return number
+        if line.count("|") >= 3 and _DIGIT_RE.search(line) and len(compact) < 400:
+            return number
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    compact = _compact(line)
+    return len(compact) >= PROSE_MIN_CHARS and "|" not in line and bool(_SENTENCE_END_RE.search(line))
+
+
+def _trim_trailing_prose(lines: tuple[str, ...], start: int, end: int) -> int:
+    while end > start and (not lines[end - 1].strip() or _is_prose(lines[end - 1])):
+        end -= 1
+    return end
+
+
+def _split_lines(lines: tuple[str, ...], start: int, end: int) -> list[RawCell]:
+    cells: list[RawCell] = []
+    row = 0
+    for number in range(start, end + 1):
+        line = lines[number - 1]
+        stripped = line.strip()
+        if not line:
+            cells.append(RawCell(text="", line=number, kind=EMPTY))
+        elif not stripped:
+            cells.append(RawCell(text="", line=number, kind=WHITESPACE))
+        elif set(stripped) <= {"|", " "}:
+            kind = LONE_PIPE if stripped == "|" else FILLER
+            cells.append(RawCell(text="", line=number, kind=kind))
+        elif _is_markdown_rule(stripped):
+            continue
+        else:
+            parts = stripped.split("|")
+            if parts[-1].strip() == "" and len(parts) == 2:
+                # 'cell |' — one cell per line with a pipe suffix.
+                cells.append(RawCell(text=parts[0], line=number, kind=CELL))
+            elif len(parts) == 1:
+                cells.append(RawCell(text=line, line=number, kind=CELL))
+            else:
+                if parts[-1] == "":
+                    parts = parts[:-1]
+                for col, part in enumerate(parts):
+                    cells.append(RawCell(text=part, line=number, kind=PIPE_ROW, row=row, col=col))
+                row += 1
+    return cells
+
+
+def _is_markdown_rule(text: str) -> bool:
+    return bool(text) and set(text) <= {"-", "|", ":", " "} and "-" in text
+
+
+def _style_of(cells: tuple[RawCell, ...]) -> str:
+    pipe_rows = len({cell.row for cell in cells if cell.kind == PIPE_ROW})
+    singles = sum(1 for cell in cells if cell.kind == CELL)
+    lone = sum(1 for cell in cells if cell.kind == LONE_PIPE)
+    if pipe_rows and pipe_rows >= singles:
+        return "pipe_rows"
+    if lone and _separator_pipes(cells):
+        return "cell_then_pipe_line"
+    if any(cell.kind in (LONE_PIPE, FILLER) for cell in cells) or _suffix_ratio(cells) > 0.5:
+        return "cell_per_line_pipe_suffix"
+    return "cell_per_line_plain"
+
+
+def _suffix_ratio(cells: tuple[RawCell, ...]) -> float:
+    singles = [cell for cell in cells if cell.kind == CELL]
+    return 0.0 if not singles else sum(1 for c in singles if c.text != c.text.rstrip()) / len(singles)
+
+
+# In the 'cell then | line' style nearly every content line is followed by a lone pipe; 0.8 tolerates a few cells
+# whose separator line was lost, while '| '-suffix pages (a lone pipe only between rows) stay far below it.
+SEPARATOR_PIPE_RATIO = 0.8
+
+
+def _separator_pipes(cells: tuple[RawCell, ...]) -> bool:
+    content = [i for i, cell in enumerate(cells) if cell.kind == CELL]
+    if not content:
+        return False
+    followed = sum(1 for i in content if i + 1 < len(cells) and cells[i + 1].kind == LONE_PIPE)
+    return followed / len(content) >= SEPARATOR_PIPE_RATIO

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
+from typing import Literal
 
+from govreport_parser import grid as g
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import Segmented
-from govreport_parser.grid import TableRegion
-from govreport_parser.model import Grid, Table
-from govreport_parser.vocabulary import Vocabulary
+from govreport_parser.grid import RawCell, TableRegion
+from govreport_parser.model import Cell, CellStatus, Grid, Number, SourceSpan, Table, UnplacedValue
+from govreport_parser.normalize import fold, label_key, parse_value
+from govreport_parser.vocabulary import CANONICAL_TABLES, LabelMatch, TableSpec, Vocabulary
+
+DEFAULT_VERSION = "gov_2021"
+TABLE4_VALUES = 15
+TABLE4_ROWS = ("review", "litigation_direct", "litigation_after_review")
+# Printed group headers of table 四 that format.json keeps only as a row's `group` field.
+_TABLE4_EXTRA_HEADERS = ("行政诉讼",)
+Axis = Literal["row", "column", "header"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,6 +35,496 @@ class MappedTables:
     grids_by_section: Mapping[int, tuple[Grid, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
+# -- lexicon: every label of the three tables of one version -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    table: str
+    axis: Axis
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    version: str
+    specs: Mapping[str, TableSpec]
+    entries: Mapping[str, tuple[_Entry, ...]]
+    scan_re: re.Pattern[str] | None
+    ordinals: Mapping[tuple[str, str], str]
+    """Printed item number of each row label, e.g. ('table3', 'denied_law_prohibited') → '2'."""
+
+
+@lru_cache(maxsize=8)
+def _lexicon(vocabulary: Vocabulary, version: str) -> _Lexicon:
+    specs = {t: spec for t in CANONICAL_TABLES if (spec := vocabulary.table(version, t)) is not None}
+    entries: dict[str, list[_Entry]] = {}
+
+    def add(key: str, entry: _Entry) -> None:
+        if key and entry not in entries.setdefault(key, []):
+            entries[key].append(entry)
+
+    ordinals: dict[tuple[str, str], str] = {}
+    for table_id, spec in specs.items():
+        for key, ids in spec.row_keys.items():
+            for row_id in ids:
+                add(key, _Entry(table_id, "header" if table_id == "table4" else "row", row_id))
+        for key, ids in spec.column_keys.items():
+            for column_id in ids:
+                add(key, _Entry(table_id, "column", column_id))
+        for key in spec.header_keys:
+            add(key, _Entry(table_id, "header", "caption"))
+        for row in spec.rows:
+            ordinal = label_key(row.label).ordinal
+            if ordinal:
+                ordinals[(table_id, row.id)] = ordinal
+        for block in spec.blocks:
+            add(label_key(block.label).key, _Entry(table_id, "header", block.id))
+    if "table4" in specs:
+        for header in _TABLE4_EXTRA_HEADERS:
+            add(header, _Entry("table4", "header", "group"))
+    frozen = {key: tuple(value) for key, value in entries.items()}
+    return _Lexicon(
+        version=version,
+        specs=MappingProxyType(specs),
+        entries=MappingProxyType(frozen),
+        scan_re=_scan_pattern(frozen),
+        ordinals=MappingProxyType(ordinals),
+    )
+
+
+# Keys shorter than this are not searched inside run-on text: two-character words (其他, 总计) occur inside longer
+# labels and prose; 规章 is the one short row label glued text needs, and it is added explicitly.
+_SCAN_MIN_KEY = 4
+_SCAN_SHORT_KEYS = ("规章",)
+
+
+def _scan_pattern(entries: Mapping[str, tuple[_Entry, ...]]) -> re.Pattern[str] | None:
+    keys = [k for k in entries if len(k) >= _SCAN_MIN_KEY or k in _SCAN_SHORT_KEYS]
+    if not keys:
+        return None
+    keys.sort(key=len, reverse=True)
+    # Scraped labels may carry spaces between any two characters ('商业 企业', '三 、本 年 度').
+    alternatives = ["\\s*".join(re.escape(ch) for ch in key) for key in keys]
+    return re.compile("|".join(alternatives))
+
+
+# -- tokens ---------------------------------------------------------------------------------------------------
+
+TokenKind = Literal["label", "value", "blank", "text", "row_end"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: TokenKind
+    text: str
+    line: int
+    entries: tuple[_Entry, ...] = ()
+    match: LabelMatch | None = None
+    number: Number | None = None
+    status: CellStatus = "blank"
+    soft: bool = False
+    """A blank that may be span padding (a trailing empty pipe cell); used only to fill a short row."""
+    glued: bool = False
+    unit_stripped: bool = False
+    signed: bool = False
+
+
+_DIGIT_RUN_RE = re.compile(r"^\d+$")
+_ORDINAL_SUFFIX_RE = {
+    "paren": lambda o: re.compile(r"\(\s*" + re.escape(o) + r"\s*\)\s*$"),
+    "cn": lambda o: re.compile(re.escape(o) + r"\s*[、.]\s*$"),
+    "num": lambda o: re.compile(re.escape(o) + r"\s*[.、]\s*$"),
+}
+
+
+class _Tokenizer:
+    def __init__(self, lexicon: _Lexicon, *, fuzzy: bool) -> None:
+        self.lexicon = lexicon
+        self.fuzzy = fuzzy
+
+    def tokens(self, region: TableRegion) -> Iterator[_Token]:
+        cells = region.cells
+        separators = region.style == "cell_then_pipe_line"
+        index = 0
+        while index < len(cells):
+            cell = cells[index]
+            if cell.kind == g.PIPE_ROW:
+                row_cells = [cell]
+                while index + 1 < len(cells) and cells[index + 1].kind == g.PIPE_ROW and cells[index + 1].row == cell.row:
+                    index += 1
+                    row_cells.append(cells[index])
+                yield from self._pipe_row(row_cells)
+            elif cell.kind == g.CELL:
+                yield from self._text(cell.text, cell.line)
+            elif cell.kind == g.WHITESPACE:
+                yield _Token("blank", "", cell.line, soft=True)
+            elif cell.kind == g.LONE_PIPE:
+                previous = cells[index - 1].kind if index else g.EMPTY
+                if not separators or previous in (g.LONE_PIPE, g.EMPTY):
+                    # A lone pipe is a blank cell in '|'-suffix pages, but also marks row starts there; soft lets
+                    # the row finaliser drop it when the row is already full.
+                    yield _Token("blank", "", cell.line, soft=True)
+            index += 1
+
+    def _pipe_row(self, row_cells: list[RawCell]) -> Iterator[_Token]:
+        last_content = max((i for i, c in enumerate(row_cells) if c.text.strip()), default=-1)
+        seen_content = False
+        for position, cell in enumerate(row_cells):
+            if cell.text.strip():
+                seen_content = True
+                yield from self._text(cell.text, cell.line)
+            elif seen_content:
+                if position < last_content:
+                    yield _Token("blank", cell.text, cell.line)
+                elif cell.text:
+                    # Whitespace after the last content cell: a real empty cell or the space of ' | ' padding.
+                    yield _Token("blank", cell.text, cell.line, soft=True)
+        yield _Token("row_end", "", row_cells[0].line)
+
+    def _text(self, text: str, line: int) -> Iterator[_Token]:
+        value = self._value(text, line)
+        if value is not None:
+            yield value
+            return
+        entries, match = self.match(text)
+        if entries:
+            yield _Token("label", text, line, entries=entries, match=match)
+            return
+        yield from self._scan(text, line)
+
+    def _value(self, text: str, line: int) -> _Token | None:
+        parsed = parse_value(text)
+        if parsed.kind == "text":
+            return None
+        if parsed.kind == "number":
+            digits = "".join(text.split())
+            return _Token(
+                "value",
+                text.strip(),
+                line,
+                number=parsed.number,
+                status="value",
+                glued=bool(_DIGIT_RUN_RE.match(digits)) and len(digits) > 1,
+                unit_stripped=parsed.unit_stripped,
+                signed=parsed.signed,
+            )
+        return _Token("blank", text.strip(), line, status=parsed.kind)
+
+    def match(self, text: str) -> tuple[tuple[_Entry, ...], LabelMatch | None]:
+        """Return the lexicon entries a label text names (exact, rule, then fuzzy)."""
+        key, ordinal = label_key(text)
+        if not key:
+            return (), None
+        entries = self.lexicon.entries.get(key)
+        if entries:
+            return entries, LabelMatch(entries[0].id, text, "exact" if fold(text).strip().endswith(key) else "alias", 1.0, ordinal)
+        # Labels followed by a definition or note ('规章:地方行政规章指…', '规章(设区的市…)').
+        for separator in ("(", ":", ","):
+            if separator in key:
+                head = key.split(separator, 1)[0]
+                entries = self.lexicon.entries.get(head)
+                if entries and len(head) >= 2:
+                    return entries, LabelMatch(entries[0].id, text, "rule", 1.0, ordinal)
+        if self.fuzzy and 4 <= len(key) <= 80:
+            return self._fuzzy(text, key, ordinal)
+        return (), None
+
+    def _fuzzy(self, text: str, key: str, ordinal: str | None) -> tuple[tuple[_Entry, ...], LabelMatch | None]:
+        from govreport_parser.vocabulary import _fuzzy
+
+        found = _fuzzy(text, key, ordinal, {k: tuple(e.id for e in v) for k, v in self.lexicon.entries.items()})
+        if found.id is None:
+            return (), found if found.candidates else None
+        entries = tuple(
+            entry for entries in self.lexicon.entries.values() for entry in entries if entry.id == found.id
+        )
+        return tuple(dict.fromkeys(entries)), found
+
+    def _scan(self, text: str, line: int) -> Iterator[_Token]:
+        pattern = self.lexicon.scan_re
+        matches = list(pattern.finditer(fold(text))) if pattern is not None else []
+        if not matches:
+            if text.strip():
+                yield _Token("text", text.strip(), line)
+            return
+        folded = fold(text)
+        position = 0
+        for found in matches:
+            raw_label = found.group(0)
+            entries, match = self.match(raw_label)
+            chunk = folded[position : found.start()]
+            if entries:
+                chunk = _strip_ordinal(chunk, self._expected_ordinal(entries))
+            yield from self._chunk(chunk, line)
+            if entries:
+                yield _Token("label", raw_label, line, entries=entries, match=match)
+            position = found.end()
+        yield from self._chunk(folded[position:], line)
+
+    def _expected_ordinal(self, entries: tuple[_Entry, ...]) -> str | None:
+        for entry in entries:
+            ordinal = self.lexicon.ordinals.get((entry.table, entry.id))
+            if ordinal:
+                return ordinal
+        return None
+
+    def _chunk(self, chunk: str, line: int) -> Iterator[_Token]:
+        for piece in chunk.split():
+            piece = piece.strip("|")
+            if not piece:
+                continue
+            value = self._value(piece, line)
+            if value is not None:
+                yield value
+            elif _has_cjk_or_digit(piece):
+                yield _Token("text", piece, line)
+
+
+def _has_cjk_or_digit(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or ch.isdigit() for ch in text)
+
+
+def _strip_ordinal(chunk: str, ordinal: str | None) -> str:
+    """Drop the next label's item number glued to the end of the preceding text ('0000000' + '2.')."""
+    stripped = chunk.rstrip()
+    for style in ("paren", "cn", "num"):
+        if ordinal is None:
+            pattern = re.compile(r"(?:\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+[、.])\s*$")
+        else:
+            pattern = _ORDINAL_SUFFIX_RE[style](ordinal)
+        found = pattern.search(stripped)
+        if found:
+            return stripped[: found.start()]
+    return chunk
+
+
+# -- the table builder ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    id: str
+    label: str
+    line: int
+    values: list[_Token] = field(default_factory=list)
+    closed: bool = False
+
+
+@dataclass(slots=True)
+class _Occurrence:
+    table: str
+    section_index: int
+    line_start: int
+    line_end: int
+    rows: dict[str, _Row] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    unplaced: list[UnplacedValue] = field(default_factory=list)
+    table4_values: list[_Token] = field(default_factory=list)
+    header_phase: bool = True
+    group: str | None = None
+    last_block: int = -1
+    truncated: bool = False
+
+    def signature(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        return tuple((row.id, row.label, tuple(v.text for v in row.values)) for row in self.rows.values())
+
+
+class _Builder:
+    """Walks the tokens of one region and collects table occurrences.
+
+    Not a dataclass: it is the mutable state machine of the map stage, private to it.
+    """
+
+    def __init__(self, lexicon: _Lexicon, region: TableRegion, sink: DiagnosticSink, section_id: str | None) -> None:
+        self.lexicon = lexicon
+        self.region = region
+        self.sink = sink
+        self.section_id = section_id
+        self.occurrences: list[_Occurrence] = []
+        self.current: _Occurrence | None = None
+        self.row: _Row | None = None
+        self.pending_unknown: _Token | None = None
+
+    # table switching
+
+    def _start(self, table: str, line: int) -> _Occurrence:
+        self._close_row()
+        occurrence = _Occurrence(table, self.region.section_index, line, line)
+        self.occurrences.append(occurrence)
+        self.current = occurrence
+        return occurrence
+
+    def _table_for(self, entries: tuple[_Entry, ...]) -> str | None:
+        tables = {entry.table for entry in entries}
+        if self.current is not None and self.current.table in tables:
+            if len(tables) == 1 or self.current.table != "table4" or tables == {"table4"}:
+                return self.current.table
+        if len(tables) == 1:
+            return next(iter(tables))
+        # '总计' and '其他' belong to several tables: they never switch tables on their own.
+        return self.current.table if self.current is not None else None
+
+    def feed(self, token: _Token) -> None:
+        if self.current is not None:
+            self.current.line_end = max(self.current.line_end, token.line)
+        if token.kind == "label":
+            self._label(token)
+        elif token.kind in ("value", "blank"):
+            self._value(token)
+        elif token.kind == "text":
+            self._unknown(token)
+        elif token.kind == "row_end" and self.row is not None:
+            expected = self._expected(self.row.id)
+            hard = [v for v in self.row.values if not v.soft]
+            if expected is not None and len(hard) >= expected:
+                self.row.closed = True
+
+    def _label(self, token: _Token) -> None:
+        table = self._table_for(token.entries)
+        if table is None:
+            return
+        candidates = [e for e in token.entries if e.table == table]
+        occurrence = self.current
+        if occurrence is None or occurrence.table != table:
+            occurrence = self._start(table, token.line)
+        self.pending_unknown = None
+        if table == "table4":
+            return
+        rows = [e for e in candidates if e.axis == "row"]
+        headers = [e for e in candidates if e.axis != "row"]
+        if rows and headers and table == "table3":
+            # '总计'/'其他' are header cells until the first data row, row labels after it.
+            use_rows = not occurrence.header_phase
+        else:
+            use_rows = bool(rows)
+        if not use_rows:
+            if table == "table2" and any(e.id.startswith("art20_") for e in headers):
+                self._block_caption(occurrence, headers, token.line)
+            return
+        row_id = self._pick_row(occurrence, rows, token)
+        if row_id is None:
+            return
+        spec = self.lexicon.specs[table]
+        row_spec = spec.row(row_id)
+        if table == "table2" and occurrence.rows.get(row_id) is not None:
+            # A row seen again means the table is printed again (a copy, or 表二 pasted into section 三).
+            occurrence = self._start(table, token.line)
+        self._close_row()
+        occurrence.header_phase = False
+        if row_spec.is_group:
+            occurrence.group = row_id
+            self.row = _Row(row_id, token.text, token.line)
+            return
+        if row_spec.parent in (None, "results") and row_id not in ("other_misc",):
+            occurrence.group = row_spec.parent if row_spec.parent != "results" else occurrence.group
+        row = _Row(row_id, token.text, token.line)
+        if row_id in occurrence.rows:
+            self._diagnose_repeat(occurrence, row_id, token)
+        occurrence.rows[row_id] = row
+        occurrence.order.append(row_id)
+        self.row = row
+        if token.match is not None and token.match.method == "fuzzy":
+            self.sink.emit(
+                "L002",
+                f"label {token.text!r} read as {table}/{row_id} (fuzzy, score {token.match.score})",
+                span=SourceSpan(line_start=token.line, line_end=token.line, section=self.section_id, table=table, row=row_id),
+                label=token.text,
+                id=row_id,
+                score=token.match.score,
+            )
+
+    def _block_caption(self, occurrence: _Occurrence, headers: list[_Entry], line: int) -> None:
+        spec = self.lexicon.specs["table2"]
+        block_ids = [b.id for b in spec.blocks]
+        block = next((e.id for e in headers if e.id in block_ids), None)
+        if block is None:
+            return
+        position = block_ids.index(block)
+        if position <= occurrence.last_block and occurrence.rows:
+            occurrence = self._start("table2", line)
+        occurrence.last_block = position
+        self._close_row()
+
+    def _pick_row(self, occurrence: _Occurrence, rows: list[_Entry], token: _Token) -> str | None:
+        ids = list(dict.fromkeys(e.id for e in rows))
+        if len(ids) == 1:
+            return ids[0]
+        spec = self.lexicon.specs[occurrence.table]
+        # A label shared by several rows: prefer the one inside the current group, then one not yet seen.
+        in_group = [i for i in ids if spec.row(i).parent == occurrence.group]
+        if len(in_group) == 1:
+            return in_group[0]
+        unseen = [i for i in ids if i not in occurrence.rows]
+        return unseen[0] if unseen else ids[0]
+
+    def _diagnose_repeat(self, occurrence: _Occurrence, row_id: str, token: _Token) -> None:
+        previous = occurrence.rows[row_id]
+        occurrence.unplaced.extend(
+            UnplacedValue(raw=v.text, row=row_id, label=previous.label, span=SourceSpan(line_start=v.line, line_end=v.line))
+            for v in previous.values
+            if v.kind == "value"
+        )
+        self.sink.emit(
+            "T005",
+            f"row {occurrence.table}/{row_id} appears twice; the later one is used",
+            span=SourceSpan(line_start=token.line, line_end=token.line, section=self.section_id, table=occurrence.table, row=row_id),
+            first_line=previous.line,
+        )
+
+    def _value(self, token: _Token) -> None:
+        occurrence = self.current
+        if occurrence is None:
+            if token.kind == "value":
+                self.pending_unknown = None
+            return
+        if occurrence.table == "table4":
+            occurrence.table4_values.append(token)
+            return
+        if self.row is not None and not self.row.closed:
+            self.row.values.append(token)
+            return
+        if token.kind == "value":
+            label = self.pending_unknown.text if self.pending_unknown is not None else None
+            occurrence.unplaced.append(
+                UnplacedValue(raw=token.text, row=None, label=label, span=SourceSpan(line_start=token.line, line_end=token.line))
+            )
+
+    def _unknown(self, token: _Token) -> None:
+        occurrence = self.current
+        if occurrence is None or occurrence.table == "table4":
+            return
+        if self.row is not None and not self.row.values and not self.row.closed:
+            # Text right after a label, before its values: the wrapped rest of the label (PDF text, long notes).
+            return
+        if self.row is not None and self.row.values:
+            self._close_row()
+        self.pending_unknown = token
+        self.sink.emit(
+            "L001",
+            f"unknown label {token.text!r} in {occurrence.table}",
+            span=SourceSpan(line_start=token.line, line_end=token.line, section=self.section_id, table=occurrence.table),
+            severity="info" if occurrence.header_phase else "warning",
+            label=token.text,
+        )
+
+    def _close_row(self) -> None:
+        if self.row is not None:
+            self.row.closed = True
+        self.row = None
+
+    def _expected(self, row_id: str) -> int | None:
+        if self.current is None or self.current.table == "table4":
+            return None
+        spec = self.lexicon.specs[self.current.table]
+        if spec.row(row_id).is_group:
+            return 0
+        return len(spec.columns_of(row_id))
+
+
+# -- turning occurrences into Tables --------------------------------------------------------------------------
+
+
 def regions_to_tables(
     regions: tuple[TableRegion, ...],
     segmented: Segmented,
@@ -31,5 +534,421 @@ def regions_to_tables(
     *,
     fuzzy: bool = True,
 ) -> MappedTables:
-    """Given table regions, return canonical tables (placeholder: none)."""
-    return MappedTables()
+    """Given table regions, return canonical tables 二/三/四 (the copy in a table's own section wins)."""
+    lexicon = _lexicon(vocabulary, version if version in ("gov_2021", "gov_2019_trial") else DEFAULT_VERSION)
+    tokenizer = _Tokenizer(lexicon, fuzzy=fuzzy)
+    sections = segmented.sections
+    occurrences: list[_Occurrence] = []
+    legacy_tables: dict[str, Table] = {}
+    for region in regions:
+        section_id = sections[region.section_index].id if region.section_index < len(sections) else None
+        if version == "legacy_pre2019":
+            table = _legacy_table(region, vocabulary, sink)
+            if table is not None:
+                legacy_tables.setdefault(table.id, table)
+                continue
+        builder = _Builder(lexicon, region, sink, section_id)
+        for token in tokenizer.tokens(region):
+            builder.feed(token)
+        builder._close_row()
+        for occurrence in builder.occurrences:
+            occurrence.truncated = region.line_end >= segmented.report_end and region is regions[-1]
+        occurrences.extend(o for o in builder.occurrences if _has_content(o))
+    chosen, by_section = _choose(occurrences, lexicon, sections, sink)
+    tables: dict[str, Table] = {}
+    for table_id, occurrence in chosen.items():
+        section_id = sections[occurrence.section_index].id if occurrence.section_index < len(sections) else None
+        tables[table_id] = _to_table(occurrence, lexicon.specs[table_id], sink, section_id)
+    tables.update(legacy_tables)
+    _diagnose_missing(tables, lexicon, sections, sink, version)
+    return MappedTables(
+        tables=MappingProxyType(tables),
+        tables_by_section=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
+    )
+
+
+def _legacy_table(region: TableRegion, vocabulary: Vocabulary, sink: DiagnosticSink) -> Table | None:
+    try:
+        from govreport_parser.legacy import cells_to_stats_table
+    except ImportError:  # pragma: no cover - legacy reader not installed in this build
+        return None
+    return cells_to_stats_table(region.cells, vocabulary, sink)
+
+
+def _has_content(occurrence: _Occurrence) -> bool:
+    return bool(occurrence.rows or occurrence.table4_values or occurrence.unplaced)
+
+
+def _choose(
+    occurrences: Sequence[_Occurrence],
+    lexicon: _Lexicon,
+    sections: Sequence[object],
+    sink: DiagnosticSink,
+) -> tuple[dict[str, _Occurrence], dict[int, list[str]]]:
+    chosen: dict[str, _Occurrence] = {}
+    by_section: dict[int, list[str]] = {}
+    for table_id in CANONICAL_TABLES:
+        found = [o for o in occurrences if o.table == table_id]
+        if not found or table_id not in lexicon.specs:
+            continue
+        own_section = lexicon.specs[table_id]
+        home = _home_section(table_id, lexicon)
+        at_home = [o for o in found if _section_id(sections, o.section_index) == home]
+        keep = at_home[0] if at_home else found[0]
+        chosen[table_id] = keep
+        by_section.setdefault(keep.section_index, []).append(table_id)
+        keep_section = _section_id(sections, keep.section_index)
+        if keep_section not in (home, None):
+            sink.emit(
+                "T002",
+                f"{table_id} was found in section {keep_section}, not in its own section {home}",
+                span=SourceSpan(line_start=keep.line_start, line_end=keep.line_end, section=keep_section, table=table_id),
+                expected_section=home,
+                actual_section=keep_section,
+            )
+        for other in found:
+            if other is keep:
+                continue
+            other_section = _section_id(sections, other.section_index)
+            identical = other.signature() == keep.signature()
+            sink.emit(
+                "T003",
+                f"section {other_section} holds {'a copy' if identical else 'another version'} of {table_id}; "
+                f"the one in section {keep_section} is kept",
+                span=SourceSpan(line_start=other.line_start, line_end=other.line_end, section=other_section, table=table_id),
+                kept_section=keep_section,
+                identical=identical,
+            )
+        del own_section
+    return chosen, by_section
+
+
+def _home_section(table_id: str, lexicon: _Lexicon) -> str:
+    return {"table2": "active_disclosure", "table3": "applications", "table4": "review_litigation"}[table_id]
+
+
+def _section_id(sections: Sequence[object], index: int) -> str | None:
+    return getattr(sections[index], "id", None) if index < len(sections) else None
+
+
+def _diagnose_missing(
+    tables: Mapping[str, Table],
+    lexicon: _Lexicon,
+    sections: Sequence[object],
+    sink: DiagnosticSink,
+    version: str | None,
+) -> None:
+    if version == "legacy_pre2019":
+        return
+    present = {getattr(s, "id", None): s for s in sections}
+    for table_id in CANONICAL_TABLES:
+        home = _home_section(table_id, lexicon)
+        if table_id not in tables and home in present:
+            section = present[home]
+            span = getattr(section, "line_start", None)
+            sink.emit(
+                "T001",
+                f"section {home} has no {table_id}",
+                span=SourceSpan(line_start=span, line_end=getattr(section, "line_end", None), section=home, table=table_id),
+            )
+
+
+def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, section_id: str | None) -> Table:
+    cells: dict[tuple[str, str], Cell] = {}
+    unplaced = list(occurrence.unplaced)
+    if spec.id == "table4":
+        _table4_cells(occurrence, spec, cells, unplaced, sink, section_id)
+    else:
+        glued_rows: list[_Row] = []
+        for row in occurrence.rows.values():
+            if spec.row(row.id).is_group:
+                if any(v.kind == "value" for v in row.values):
+                    unplaced.extend(_unplaced(row.values, row))
+                    _emit_t006(sink, spec.id, row, section_id, "a group row carries no values in the format")
+                continue
+            columns = spec.columns_of(row.id)
+            values = _fit(row.values, len(columns))
+            if values is None:
+                if _is_glued(row.values, len(columns)):
+                    glued_rows.append(row)
+                    continue
+                unplaced.extend(_unplaced(row.values, row))
+                numbers = [v for v in row.values if v.kind == "value"]
+                if numbers:
+                    sink.emit(
+                        "T005",
+                        f"row {spec.id}/{row.id} has {len(numbers)} values for {len(columns)} columns; "
+                        "positions are unknown, so they are kept as unplaced",
+                        span=SourceSpan(line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id),
+                        expected=len(columns),
+                        actual=len(numbers),
+                        raw=tuple(v.text for v in row.values if v.kind != "blank" or v.text),
+                    )
+                continue
+            for column, token in zip(columns, values, strict=True):
+                cells[(row.id, column.id)] = _cell(spec, row, column.id, column.value_type, token, sink, section_id)
+        if glued_rows:
+            _solve_glued(spec, occurrence, glued_rows, cells, unplaced, sink, section_id)
+    ordered = tuple(cells[(r, c)] for r, c, _ in spec.cell_keys() if (r, c) in cells)
+    if spec.id == "table4":
+        missing: list[str] = []
+        complete = len(ordered) == TABLE4_VALUES
+    else:
+        missing = [row.id for row in spec.leaf_rows if row.id not in occurrence.rows]
+        complete = not missing
+    if missing and spec.id != "table4":
+        sink.emit(
+            "T004",
+            f"{spec.id} lacks {len(missing)} of its {len(spec.leaf_rows)} rows"
+            + (" (the document ends inside the table)" if occurrence.truncated else ""),
+            span=SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table=spec.id),
+            missing=tuple(missing),
+        )
+    return Table(
+        id=spec.id,
+        cells=ordered,
+        unplaced=tuple(unplaced),
+        span=SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table=spec.id),
+        complete=complete,
+    )
+
+
+def _fit(tokens: Sequence[_Token], expected: int) -> list[_Token] | None:
+    """Return exactly `expected` value/blank tokens in column order, or None when positions are unknowable."""
+    hard = [t for t in tokens if not t.soft]
+    if len(hard) == expected:
+        return hard
+    if len(hard) > expected:
+        # Extra trailing blanks are span padding; extra numbers are not ours to drop.
+        if all(t.kind == "blank" for t in hard[expected:]):
+            return hard[:expected]
+        return None
+    # Short: soft blanks (trailing whitespace cells, lone pipes) may be the missing empty cells, in order.
+    ordered = [t for t in tokens if not t.soft or t.kind == "blank"]
+    if len(ordered) >= expected and any(t.kind == "value" for t in ordered[:expected]):
+        trailing = ordered[expected:]
+        if all(t.kind == "blank" for t in trailing):
+            positions = ordered[:expected]
+            # A soft blank may fill a gap only after the row's last real value: otherwise values would shift.
+            last_value = max(i for i, t in enumerate(positions) if not t.soft)
+            if all(not t.soft for t in positions[: last_value + 1]):
+                return positions
+    if not hard and len(ordered) >= expected:
+        return ordered[:expected]
+    return None
+
+
+def _is_glued(tokens: Sequence[_Token], expected: int) -> bool:
+    numbers = [t for t in tokens if t.kind == "value"]
+    return expected > 1 and bool(numbers) and any(t.glued for t in numbers) and sum(
+        len(t.text) for t in numbers
+    ) >= expected and len(numbers) < expected
+
+
+def _cell(
+    spec: TableSpec,
+    row: _Row,
+    column: str,
+    value_type: str,
+    token: _Token,
+    sink: DiagnosticSink,
+    section_id: str | None,
+    *,
+    inferred: bool = False,
+) -> Cell:
+    span = SourceSpan(line_start=token.line, line_end=token.line, section=section_id, table=spec.id, row=row.id, column=column)
+    value = token.number if token.kind == "value" else None
+    if value is not None:
+        value = _check_value(spec, row.id, column, value_type, value, token, sink, span)
+    return Cell(
+        table=spec.id,
+        row=row.id,
+        column=column,
+        value=value,
+        status=token.status if token.kind != "value" else "value",
+        raw=token.text,
+        span=span,
+        block=spec.row(row.id).block,
+        inferred=inferred,
+    )
+
+
+def _check_value(
+    spec: TableSpec,
+    row_id: str,
+    column: str,
+    value_type: str,
+    value: Number,
+    token: _Token,
+    sink: DiagnosticSink,
+    span: SourceSpan,
+) -> Number:
+    key = f"{spec.id}/{row_id}/{column}"
+    if token.unit_stripped:
+        sink.emit("T010", f"unit stripped from {token.text!r} in {key}", span=span, raw=token.text)
+    signed_ok = value_type == "signed_integer"
+    if value < 0 and not signed_ok:
+        sink.emit("T009", f"negative value {token.text!r} in {key}, which the format does not allow", span=span, raw=token.text)
+    if isinstance(value, Decimal) and value_type not in ("decimal", "money_with_optional_unit"):
+        sink.emit("T009", f"decimal value {token.text!r} in the whole-number cell {key}", span=span, raw=token.text)
+    return value
+
+
+def _unplaced(tokens: Sequence[_Token], row: _Row) -> list[UnplacedValue]:
+    return [
+        UnplacedValue(raw=t.text, row=row.id, label=row.label, span=SourceSpan(line_start=t.line, line_end=t.line))
+        for t in tokens
+        if t.kind == "value" or (t.kind == "blank" and t.status == "placeholder")
+    ]
+
+
+def _emit_t006(sink: DiagnosticSink, table: str, row: _Row, section_id: str | None, why: str) -> None:
+    sink.emit(
+        "T006",
+        f"values after {row.label!r} kept as unplaced: {why}",
+        span=SourceSpan(line_start=row.line, line_end=row.line, section=section_id, table=table, row=row.id),
+    )
+
+
+def _table4_cells(
+    occurrence: _Occurrence,
+    spec: TableSpec,
+    cells: dict[tuple[str, str], Cell],
+    unplaced: list[UnplacedValue],
+    sink: DiagnosticSink,
+    section_id: str | None,
+) -> None:
+    columns = spec.columns_of("review")
+    tokens = _fit(occurrence.table4_values, TABLE4_VALUES)
+    if tokens is None:
+        numbers = [t for t in occurrence.table4_values if t.kind == "value"]
+        if numbers and _is_glued(numbers, TABLE4_VALUES):
+            tokens = _solve_table4(numbers, sink, occurrence, section_id)
+        if tokens is None and numbers and occurrence.truncated and len(numbers) < TABLE4_VALUES:
+            # The document ends inside the data row: the values that are there are in reading order.
+            tokens = [t for t in occurrence.table4_values if not t.soft]
+    if tokens is None:
+        numbers = [t for t in occurrence.table4_values if t.kind == "value"]
+        if numbers:
+            unplaced.extend(
+                UnplacedValue(raw=t.text, span=SourceSpan(line_start=t.line, line_end=t.line)) for t in numbers
+            )
+            sink.emit(
+                "T005",
+                f"table4 has {len(numbers)} values where the format has {TABLE4_VALUES}; they are kept as unplaced",
+                span=SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"),
+                expected=TABLE4_VALUES,
+                actual=len(numbers),
+            )
+        return
+    for index, token in enumerate(tokens[:TABLE4_VALUES]):
+        row_id = TABLE4_ROWS[index // len(columns)]
+        column = columns[index % len(columns)]
+        row = _Row(row_id, "", token.line)
+        cells[(row_id, column.id)] = _cell(
+            spec, row, column.id, column.value_type, token, sink, section_id, inferred=token.glued and token.soft
+        )
+    if len(tokens) < TABLE4_VALUES:
+        sink.emit(
+            "T004",
+            f"table4 has only {len(tokens)} of {TABLE4_VALUES} values (the document ends inside the table)",
+            span=SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"),
+        )
+
+
+def _solve_table4(
+    numbers: Sequence[_Token], sink: DiagnosticSink, occurrence: _Occurrence, section_id: str | None
+) -> list[_Token] | None:
+    try:
+        from govreport_parser import glued
+    except ImportError:  # pragma: no cover
+        return None
+    digits = "".join(t.text for t in numbers)
+    solution = glued.solve_table4(digits)
+    span = SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4")
+    values = [v for row in TABLE4_ROWS for v in solution.values.get(row, ())]
+    if len(values) == TABLE4_VALUES:
+        sink.emit("T007", f"table4 digits {digits!r} split by row totals", span=span, digits=digits)
+        line = numbers[0].line
+        return [_Token("value", str(v), line, number=v, status="value", glued=True, soft=True) for v in values]
+    sink.emit("T008", f"table4 digits {digits!r} cannot be split unambiguously", span=span, digits=digits)
+    return None
+
+
+def _solve_glued(
+    spec: TableSpec,
+    occurrence: _Occurrence,
+    glued_rows: Sequence[_Row],
+    cells: dict[tuple[str, str], Cell],
+    unplaced: list[UnplacedValue],
+    sink: DiagnosticSink,
+    section_id: str | None,
+) -> None:
+    try:
+        from govreport_parser import glued
+    except ImportError:  # pragma: no cover
+        glued = None  # type: ignore[assignment]
+    solved: Mapping[str, tuple[int, ...]] = {}
+    ambiguous: Mapping[str, int] = {}
+    if glued is not None:
+        if spec.id == "table3":
+            inputs = []
+            for row in occurrence.rows.values():
+                if spec.row(row.id).is_group:
+                    continue
+                if row in glued_rows:
+                    inputs.append(glued.GluedRow(row=row.id, digits="".join(v.text for v in row.values if v.kind == "value"), values=None))
+                else:
+                    fitted = _fit(row.values, len(spec.columns_of(row.id)))
+                    values = tuple(t.number if isinstance(t.number, int) else None for t in fitted) if fitted else None
+                    inputs.append(glued.GluedRow(row=row.id, digits=None, values=values))
+            leaf = [r.id for r in spec.leaf_rows]
+            results_leaves = [r.id for r in spec.leaf_rows if _under_results(spec, r.id)]
+            solution = glued.solve_table3(inputs, leaf_rows=leaf, results_leaf_rows=results_leaves)
+            solved, ambiguous = solution.values, solution.ambiguous
+        else:
+            partial: dict[str, tuple[int, ...]] = {}
+            counts: dict[str, int] = {}
+            for row in glued_rows:
+                digits = "".join(v.text for v in row.values if v.kind == "value")
+                candidates = glued.solve_simple(digits, len(spec.columns_of(row.id)))
+                if len(candidates) == 1:
+                    partial[row.id] = candidates[0]
+                else:
+                    counts[row.id] = len(candidates)
+            solved, ambiguous = partial, counts
+    for row in glued_rows:
+        span = SourceSpan(line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id)
+        digits = "".join(v.text for v in row.values if v.kind == "value")
+        columns = spec.columns_of(row.id)
+        values = solved.get(row.id)
+        if values is not None and len(values) == len(columns):
+            for column, number in zip(columns, values, strict=True):
+                token = _Token("value", digits, row.line, number=number, status="value")
+                cells[(row.id, column.id)] = _cell(spec, row, column.id, column.value_type, token, sink, section_id, inferred=True)
+            sink.emit(
+                "T007",
+                f"{spec.id}/{row.id}: glued digits {digits!r} split as {'|'.join(map(str, values))} by the format's arithmetic",
+                span=span,
+                digits=digits,
+                split=tuple(values),
+            )
+        else:
+            unplaced.extend(_unplaced(row.values, row))
+            sink.emit(
+                "T008",
+                f"{spec.id}/{row.id}: glued digits {digits!r} have {ambiguous.get(row.id, 0) or 'no'} possible splits; "
+                "no values given",
+                span=span,
+                digits=digits,
+                candidates=ambiguous.get(row.id, 0),
+            )
+
+
+def _under_results(spec: TableSpec, row_id: str) -> bool:
+    parent = spec.row(row_id).parent
+    while parent is not None:
+        if parent == "results":
+            return True
+        parent = spec.row(parent).parent
+    return False

@@ -132,7 +132,7 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
         lambda: meta.detect_version(cleaned, vocabulary, report_meta.year, sink),
         None,
     )
-    regions = state.stage("grid", lambda: grid.segments_to_regions(cleaned, segmented), ())
+    regions = state.stage("grid", lambda: grid.segments_to_regions(cleaned, segmented, vocabulary), ())
     mapped = state.stage(
         "map",
         lambda: mapping.regions_to_tables(regions, segmented, version, vocabulary, sink, fuzzy=options.fuzzy_labels),

@@ -1,13 +1,156 @@
-"""Check tables against the arithmetic relations of format.json."""
+"""Check tables against the arithmetic relations of format.json (勾稽关系 and the totals implied by the layout)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
 
 from govreport_parser.diagnostics import DiagnosticSink
-from govreport_parser.model import Table
-from govreport_parser.vocabulary import Vocabulary
+from govreport_parser.model import Cell, Number, SourceSpan, Table
+from govreport_parser.vocabulary import Relation, TableSpec, Vocabulary
+
+_CODE_BY_KIND = {"official": "A001", "structural": "A002", "heuristic": "A003"}
+_TERM_RE = re.compile(r"([+-]?)\s*([A-Za-z_][A-Za-z0-9_.]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Equation:
+    """`sum(lhs) OP sum(rhs)` with signed identifiers."""
+
+    lhs: tuple[tuple[int, str], ...]
+    op: str
+    rhs: tuple[tuple[int, str], ...]
+
+
+@lru_cache(maxsize=64)
+def parse_expression(expr: str) -> _Equation:
+    """Given an `expr` from format.json (`a + b == c - d`), return its signed terms; raise ValueError if malformed."""
+    for op in ("==", "<=", ">="):
+        if op in expr:
+            left, right = expr.split(op, 1)
+            return _Equation(_terms(left), op, _terms(right))
+    raise ValueError(f"relation without a comparison: {expr!r}")
+
+
+def _terms(side: str) -> tuple[tuple[int, str], ...]:
+    text = side.strip()
+    if not text.startswith(("+", "-")):
+        text = "+" + text
+    terms = tuple((-1 if sign == "-" else 1, name) for sign, name in _TERM_RE.findall(text))
+    if not terms:
+        raise ValueError(f"empty side in relation: {side!r}")
+    return terms
 
 
 def check_tables(tables: Mapping[str, Table], version: str | None, vocabulary: Vocabulary, sink: DiagnosticSink) -> None:
-    """Emit A00x diagnostics for every relation that fails (placeholder)."""
+    """Emit A001/A002/A003 for every relation that fails, A004 where one cannot be checked for missing cells."""
+    for table_id, table in tables.items():
+        spec = vocabulary.table(version or "gov_2021", table_id)
+        if spec is None:
+            continue
+        for relation in spec.relations:
+            if "prev." in relation.expr:
+                continue  # cross-year checks need the previous report; see check_cross_year
+            _check(relation, spec, table, sink)
+
+
+def _check(relation: Relation, spec: TableSpec, table: Table, sink: DiagnosticSink) -> None:
+    grid = {(cell.row, cell.column): cell for cell in table.cells}
+    scope = relation.scope
+    if relation.expr.strip().startswith("value"):
+        _check_all_cells(relation, spec, table, sink)
+        return
+    equation = parse_expression(relation.expr)
+    if scope == "each_column":
+        for column in (c for c in spec.columns if not c.is_group):
+            _evaluate(relation, equation, lambda name, c=column.id: grid.get((name, c)), spec, sink, column=column.id)
+    elif scope == "each_row" or scope.startswith("each_row_of_block:"):
+        block = scope.split(":", 1)[1] if ":" in scope else None
+        rows = [r for r in spec.leaf_rows if block is None or r.block == block]
+        for row in rows:
+            _evaluate(relation, equation, lambda name, r=row.id: grid.get((r, name)), spec, sink, row=row.id)
+
+
+def _evaluate(
+    relation: Relation,
+    equation: _Equation,
+    lookup: object,
+    spec: TableSpec,
+    sink: DiagnosticSink,
+    *,
+    row: str | None = None,
+    column: str | None = None,
+) -> None:
+    assert callable(lookup)
+    names = [name for _, name in (*equation.lhs, *equation.rhs)]
+    cells: dict[str, Cell | None] = {name: lookup(name) for name in names}
+    present = [cell for cell in cells.values() if cell is not None]
+    if not present or not any(cell.status == "value" for cell in present):
+        return  # nothing read here (truncated table or an all-blank column): there is nothing to check
+    where = f"column {column}" if column else f"row {row}"
+    if len(present) < len(cells):
+        missing = tuple(name for name, cell in cells.items() if cell is None)
+        sink.emit(
+            "A004",
+            f"{relation.id} not checked for {where} of {spec.id}: cells {', '.join(missing)} were not read",
+            span=SourceSpan(table=spec.id, row=row, column=column),
+            relation=relation.id,
+            missing=missing,
+        )
+        return
+    # Blank and placeholder cells count as zero here: that is how the template is filled in practice.
+    left = _sum(equation.lhs, cells)
+    right = _sum(equation.rhs, cells)
+    ok = {"==": left == right, "<=": left <= right, ">=": left >= right}[equation.op]
+    if ok:
+        return
+    lines = [c.span.line_start for c in present if c.span.line_start is not None]
+    sink.emit(
+        _CODE_BY_KIND[relation.kind],
+        f"{relation.id} fails for {where} of {spec.id}: {relation.expr} reads {_fmt(left)} {equation.op} {_fmt(right)}",
+        span=SourceSpan(
+            line_start=min(lines) if lines else None,
+            line_end=max(lines) if lines else None,
+            table=spec.id,
+            row=row,
+            column=column,
+        ),
+        relation=relation.id,
+        kind=relation.kind,
+        # The left side is what the report states (a total, or the inflow of t3_balance); the right side is what
+        # the other cells add up to.
+        actual=_fmt(left),
+        expected=_fmt(right),
+        values=tuple((name, _fmt(cell.value) if cell is not None and cell.value is not None else None) for name, cell in cells.items()),
+    )
+
+
+def _check_all_cells(relation: Relation, spec: TableSpec, table: Table, sink: DiagnosticSink) -> None:
+    excluded = relation.scope.split(":", 1)[1].split(",") if relation.scope.startswith("all_cells_except:") else []
+    for cell in table.cells:
+        if cell.column in excluded or cell.value is None or cell.value >= 0:
+            continue
+        sink.emit(
+            _CODE_BY_KIND[relation.kind],
+            f"{relation.id} fails for {cell.key}: {cell.value} is negative",
+            span=cell.span,
+            relation=relation.id,
+            kind=relation.kind,
+            actual=_fmt(cell.value),
+        )
+
+
+def _sum(terms: Sequence[tuple[int, str]], cells: Mapping[str, Cell | None]) -> Number:
+    total: Number = 0
+    for sign, name in terms:
+        cell = cells[name]
+        value = cell.value if cell is not None and cell.value is not None else 0
+        total += sign * value
+    return total
+
+
+def _fmt(value: Number) -> int | float:
+    return float(value) if isinstance(value, Decimal) else value
