@@ -58,6 +58,8 @@ class TableRegion:
     style: str
     """Dominant flattening style id from format.json (`pipe_rows`, `cell_then_pipe_line`, …)."""
     cells: tuple[RawCell, ...]
+    at_end: bool = False
+    """True when nothing but blank lines follows the region: the document may end inside the table."""
 
 
 def segments_to_regions(
@@ -73,6 +75,7 @@ def segments_to_regions(
             continue
         end = _trim_trailing_prose(lines, start, end)
         cells = tuple(_split_lines(lines, start, end))
+        last_content = max((n for n in range(1, segmented.report_end + 1) if lines[n - 1].strip()), default=0)
         regions.append(
             TableRegion(
                 section_index=index,
@@ -80,6 +83,7 @@ def segments_to_regions(
                 line_end=end,
                 style=_style_of(cells),
                 cells=cells,
+                at_end=end >= last_content,
             )
         )
     return tuple(regions)

@@ -131,6 +131,8 @@ class _Token:
 
 
 _DIGIT_RUN_RE = re.compile(r"^\d+$")
+_LABEL_CHAR_RE = re.compile(r"[^\d\s.,+\-|]")
+_TRAILING_NUMBERS_RE = re.compile(r"^(?P<label>.*?\D)(?P<numbers>(?:\s+[-+]?\d[\d,.]*(?:万元|元)?)+)\s*$")
 _ORDINAL_SUFFIX_RE = {
     "paren": lambda o: re.compile(r"\(\s*" + re.escape(o) + r"\s*\)\s*$"),
     "cn": lambda o: re.compile(re.escape(o) + r"\s*[、.]\s*$"),
@@ -187,11 +189,31 @@ class _Tokenizer:
         if value is not None:
             yield value
             return
+        key, ordinal = label_key(text)
+        if not key and ordinal:
+            return  # an item number split from its label ('(三)' then '不予公开' on the next line)
+        trailing = _TRAILING_NUMBERS_RE.match(text)
+        if trailing and _LABEL_CHAR_RE.search(trailing.group("label")):
+            # PDF text and spaced rows: 'label 0 0 0'.
+            yield from self._label_text(trailing.group("label"), line)
+            yield from self._chunk(trailing.group("numbers"), line)
+            return
+        yield from self._label_text(text, line)
+
+    def _label_text(self, text: str, line: int) -> Iterator[_Token]:
+        entries, match = self.match(text, fuzzy=False)
+        if entries:
+            yield _Token("label", text.strip(), line, entries=entries, match=match)
+            return
+        scanned = list(self._scan(text, line))
+        if any(token.kind == "label" for token in scanned):
+            yield from scanned
+            return
         entries, match = self.match(text)
         if entries:
-            yield _Token("label", text, line, entries=entries, match=match)
+            yield _Token("label", text.strip(), line, entries=entries, match=match)
             return
-        yield from self._scan(text, line)
+        yield from scanned
 
     def _value(self, text: str, line: int) -> _Token | None:
         parsed = parse_value(text)
@@ -211,7 +233,7 @@ class _Tokenizer:
             )
         return _Token("blank", text.strip(), line, status=parsed.kind)
 
-    def match(self, text: str) -> tuple[tuple[_Entry, ...], LabelMatch | None]:
+    def match(self, text: str, *, fuzzy: bool = True) -> tuple[tuple[_Entry, ...], LabelMatch | None]:
         """Return the lexicon entries a label text names (exact, rule, then fuzzy)."""
         key, ordinal = label_key(text)
         if not key:
@@ -226,7 +248,7 @@ class _Tokenizer:
                 entries = self.lexicon.entries.get(head)
                 if entries and len(head) >= 2:
                     return entries, LabelMatch(entries[0].id, text, "rule", 1.0, ordinal)
-        if self.fuzzy and 4 <= len(key) <= 80:
+        if fuzzy and self.fuzzy and 4 <= len(key) <= 80:
             return self._fuzzy(text, key, ordinal)
         return (), None
 
@@ -245,14 +267,13 @@ class _Tokenizer:
         pattern = self.lexicon.scan_re
         matches = list(pattern.finditer(fold(text))) if pattern is not None else []
         if not matches:
-            if text.strip():
-                yield _Token("text", text.strip(), line)
+            yield from self._chunk(text, line)
             return
         folded = fold(text)
         position = 0
         for found in matches:
             raw_label = found.group(0)
-            entries, match = self.match(raw_label)
+            entries, match = self.match(raw_label, fuzzy=False)
             chunk = folded[position : found.start()]
             if entries:
                 chunk = _strip_ordinal(chunk, self._expected_ordinal(entries))
@@ -279,6 +300,12 @@ class _Tokenizer:
                 yield value
             elif _has_cjk_or_digit(piece):
                 yield _Token("text", piece, line)
+
+
+def _is_fragment(lexicon: _Lexicon, text: str) -> bool:
+    """True for a piece of a header label broken over lines ('商业' / '企业', '于第三项加第四项之和)')."""
+    pieces = [label_key(piece).key for piece in text.split()]
+    return bool(pieces) and all(piece and any(piece in k for k in lexicon.entries) for piece in pieces)
 
 
 def _has_cjk_or_digit(text: str) -> bool:
@@ -415,6 +442,8 @@ class _Builder:
         if row_spec.is_group:
             occurrence.group = row_id
             self.row = _Row(row_id, token.text, token.line)
+            # Kept so that values printed on a group row (a subtotal the format does not have) are not lost.
+            occurrence.rows.setdefault(row_id, self.row)
             return
         if row_spec.parent in (None, "results") and row_id not in ("other_misc",):
             occurrence.group = row_spec.parent if row_spec.parent != "results" else occurrence.group
@@ -497,6 +526,8 @@ class _Builder:
         if self.row is not None and not self.row.values and not self.row.closed:
             # Text right after a label, before its values: the wrapped rest of the label (PDF text, long notes).
             return
+        if occurrence.header_phase and _is_fragment(self.lexicon, token.text):
+            return  # a header word broken over lines ('商业' / '企业', '本年新' / '制作数量')
         if self.row is not None and self.row.values:
             self._close_row()
         self.pending_unknown = token
@@ -552,7 +583,7 @@ def regions_to_tables(
             builder.feed(token)
         builder._close_row()
         for occurrence in builder.occurrences:
-            occurrence.truncated = region.line_end >= segmented.report_end and region is regions[-1]
+            occurrence.truncated = region.at_end and occurrence is builder.occurrences[-1]
         occurrences.extend(o for o in builder.occurrences if _has_content(o))
     chosen, by_section = _choose(occurrences, lexicon, sections, sink)
     tables: dict[str, Table] = {}
@@ -740,7 +771,7 @@ def _fit(tokens: Sequence[_Token], expected: int) -> list[_Token] | None:
 
 def _is_glued(tokens: Sequence[_Token], expected: int) -> bool:
     numbers = [t for t in tokens if t.kind == "value"]
-    return expected > 1 and bool(numbers) and any(t.glued for t in numbers) and sum(
+    return expected > 1 and bool(numbers) and all(t.glued or t.text == "0" for t in numbers) and any(t.glued for t in numbers) and sum(
         len(t.text) for t in numbers
     ) >= expected and len(numbers) < expected
 

@@ -96,9 +96,15 @@ class ParsedValue(NamedTuple):
     signed: bool
 
 
+_SPLIT_DIGITS_RE = re.compile(r"\d\s+\d")
+
+
 def parse_value(raw: str) -> ParsedValue:
     """Given a cell text, return whether it is a number (and which), blank, placeholder or text."""
-    text = _WHITESPACE_RE.sub("", fold(raw))
+    folded = fold(raw).strip()
+    if _SPLIT_DIGITS_RE.search(folded):
+        return ParsedValue("text", None, False, False)  # '4 0 0' is several cells, never one number
+    text = _WHITESPACE_RE.sub("", folded)
     if not text or text == "|":
         return ParsedValue("blank", None, False, False)
     if text in PLACEHOLDER_TOKENS or raw.strip() in PLACEHOLDER_TOKENS:

@@ -53,25 +53,39 @@ def check_tables(tables: Mapping[str, Table], version: str | None, vocabulary: V
             continue
         for relation in spec.relations:
             if "prev." in relation.expr:
-                continue  # cross-year checks need the previous report; see check_cross_year
-            _check(relation, spec, table, sink)
+                continue  # cross-year checks need the previous report
+            unchecked = _check(relation, spec, table, sink)
+            # A truncated table already carries T004; saying again that its sums cannot be checked is noise.
+            if unchecked and table.complete:
+                sink.emit(
+                    "A004",
+                    f"{relation.id} not checked for {', '.join(unchecked)} of {spec.id}: some cells were not read",
+                    span=SourceSpan(table=spec.id),
+                    relation=relation.id,
+                    scopes=tuple(unchecked),
+                )
 
 
-def _check(relation: Relation, spec: TableSpec, table: Table, sink: DiagnosticSink) -> None:
+def _check(relation: Relation, spec: TableSpec, table: Table, sink: DiagnosticSink) -> list[str]:
+    """Check one relation over its scope; return the columns/rows it could not check."""
     grid = {(cell.row, cell.column): cell for cell in table.cells}
     scope = relation.scope
     if relation.expr.strip().startswith("value"):
         _check_all_cells(relation, spec, table, sink)
-        return
+        return []
     equation = parse_expression(relation.expr)
+    unchecked: list[str] = []
     if scope == "each_column":
         for column in (c for c in spec.columns if not c.is_group):
-            _evaluate(relation, equation, lambda name, c=column.id: grid.get((name, c)), spec, sink, column=column.id)
+            if not _evaluate(relation, equation, lambda name, c=column.id: grid.get((name, c)), spec, sink, column=column.id):
+                unchecked.append(f"column {column.id}")
     elif scope == "each_row" or scope.startswith("each_row_of_block:"):
         block = scope.split(":", 1)[1] if ":" in scope else None
         rows = [r for r in spec.leaf_rows if block is None or r.block == block]
         for row in rows:
-            _evaluate(relation, equation, lambda name, r=row.id: grid.get((r, name)), spec, sink, row=row.id)
+            if not _evaluate(relation, equation, lambda name, r=row.id: grid.get((r, name)), spec, sink, row=row.id):
+                unchecked.append(f"row {row.id}")
+    return unchecked
 
 
 def _evaluate(
@@ -83,30 +97,23 @@ def _evaluate(
     *,
     row: str | None = None,
     column: str | None = None,
-) -> None:
+) -> bool:
+    """Evaluate one instance of a relation; return False when it could not be checked for missing cells."""
     assert callable(lookup)
     names = [name for _, name in (*equation.lhs, *equation.rhs)]
     cells: dict[str, Cell | None] = {name: lookup(name) for name in names}
     present = [cell for cell in cells.values() if cell is not None]
     if not present or not any(cell.status == "value" for cell in present):
-        return  # nothing read here (truncated table or an all-blank column): there is nothing to check
+        return True  # nothing read here (an all-blank column): there is nothing to check
     where = f"column {column}" if column else f"row {row}"
     if len(present) < len(cells):
-        missing = tuple(name for name, cell in cells.items() if cell is None)
-        sink.emit(
-            "A004",
-            f"{relation.id} not checked for {where} of {spec.id}: cells {', '.join(missing)} were not read",
-            span=SourceSpan(table=spec.id, row=row, column=column),
-            relation=relation.id,
-            missing=missing,
-        )
-        return
+        return False
     # Blank and placeholder cells count as zero here: that is how the template is filled in practice.
     left = _sum(equation.lhs, cells)
     right = _sum(equation.rhs, cells)
     ok = {"==": left == right, "<=": left <= right, ">=": left >= right}[equation.op]
     if ok:
-        return
+        return True
     lines = [c.span.line_start for c in present if c.span.line_start is not None]
     sink.emit(
         _CODE_BY_KIND[relation.kind],
@@ -126,6 +133,7 @@ def _evaluate(
         expected=_fmt(right),
         values=tuple((name, _fmt(cell.value) if cell is not None and cell.value is not None else None) for name, cell in cells.items()),
     )
+    return True
 
 
 def _check_all_cells(relation: Relation, spec: TableSpec, table: Table, sink: DiagnosticSink) -> None:
