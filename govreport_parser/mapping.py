@@ -571,6 +571,7 @@ def regions_to_tables(
     sections = segmented.sections
     occurrences: list[_Occurrence] = []
     legacy_tables: dict[str, Table] = {}
+    headers_only: set[tuple[str, str | None]] = set()
     for region in regions:
         section_id = sections[region.section_index].id if region.section_index < len(sections) else None
         if version == "legacy_pre2019":
@@ -585,13 +586,16 @@ def regions_to_tables(
         for occurrence in builder.occurrences:
             occurrence.truncated = region.at_end and occurrence is builder.occurrences[-1]
         occurrences.extend(o for o in builder.occurrences if _has_content(o))
+        headers_only.update(
+            (o.table, _section_id(sections, o.section_index)) for o in builder.occurrences if not _has_content(o)
+        )
     chosen, by_section = _choose(occurrences, lexicon, sections, sink)
     tables: dict[str, Table] = {}
     for table_id, occurrence in chosen.items():
         section_id = sections[occurrence.section_index].id if occurrence.section_index < len(sections) else None
         tables[table_id] = _to_table(occurrence, lexicon.specs[table_id], sink, section_id)
     tables.update(legacy_tables)
-    _diagnose_missing(tables, lexicon, sections, sink, version)
+    _diagnose_missing(tables, lexicon, sections, sink, version, headers_only)
     return MappedTables(
         tables=MappingProxyType(tables),
         tables_by_section=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
@@ -668,6 +672,7 @@ def _diagnose_missing(
     sections: Sequence[object],
     sink: DiagnosticSink,
     version: str | None,
+    headers_only: set[tuple[str, str | None]],
 ) -> None:
     if version == "legacy_pre2019":
         return
@@ -677,6 +682,13 @@ def _diagnose_missing(
         if table_id not in tables and home in present:
             section = present[home]
             span = getattr(section, "line_start", None)
+            if (table_id, home) in headers_only:
+                sink.emit(
+                    "T004",
+                    f"{table_id} in section {home} has its header but no rows",
+                    span=SourceSpan(line_start=span, line_end=getattr(section, "line_end", None), section=home, table=table_id),
+                )
+                continue
             sink.emit(
                 "T001",
                 f"section {home} has no {table_id}",
@@ -699,6 +711,12 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
                 continue
             columns = spec.columns_of(row.id)
             values = _fit(row.values, len(columns))
+            if values is None and occurrence.truncated and row.id == occurrence.order[-1]:
+                # The document ends inside this row: the values that are there are the first ones, in order.
+                present = [t for t in row.values if not t.soft]
+                if 0 < len(present) < len(columns):
+                    columns = columns[: len(present)]
+                    values = present
             if values is None:
                 if _is_glued(row.values, len(columns)):
                     glued_rows.append(row)
@@ -725,7 +743,7 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
         missing: list[str] = []
         complete = len(ordered) == TABLE4_VALUES
     else:
-        missing = [row.id for row in spec.leaf_rows if row.id not in occurrence.rows]
+        missing = [row.id for row in spec.leaf_rows if row.id not in occurrence.rows and not row.optional]
         complete = not missing
     if missing and spec.id != "table4":
         sink.emit(

@@ -52,6 +52,8 @@ class RowSpec:
     is_group: bool = False
     block: str | None = None
     unit: str | None = None
+    optional: bool = False
+    """A regional extension (e.g. Hubei's 其他主动公开文件): never reported missing."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,7 +227,11 @@ def _compile_table(version: str, table: Mapping[str, Any]) -> TableSpec:
             )
             header_labels.extend([block["label"], *block.get("variants", ())])
             for row in block["rows"]:
-                rows.append(RowSpec(id=row["id"], label=row["label"], block=block["id"]))
+                rows.append(
+                    RowSpec(
+                        id=row["id"], label=row["label"], block=block["id"], optional=bool(row.get("regional_extension"))
+                    )
+                )
                 row_entries.append(row)
             for column, entry in zip(block_columns, block["columns"], strict=True):
                 if column.id not in seen_columns:
