@@ -176,7 +176,8 @@ class Table:
     id: str
     """`table2`, `table3`, `table4` or `stats_table_2014`."""
     cells: tuple[Cell, ...] = ()
-    """All cells of the format version, in canonical order; cells never seen are `blank` with raw ''."""
+    """The cells that were read, in canonical order; a cell of the format that was never seen (truncated or damaged
+    table) is absent rather than invented, and `complete` is False."""
     unplaced: tuple[UnplacedValue, ...] = ()
     """Values seen but not assignable to a cell."""
     span: SourceSpan = field(default_factory=SourceSpan)
