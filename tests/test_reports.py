@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT, SAMPLES, parse_relative
 
 from govreport_parser import Report
-from conftest import ROOT, SAMPLES, parse_relative
 
 # One or more reports per text flattening style of fixtures/samples/README.md, so a change in any reader shows up
 # as a golden diff. Regenerate deliberately: `python -m pytest tests/test_reports.py --force-regen`.
