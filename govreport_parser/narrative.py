@@ -115,8 +115,9 @@ def _lexicon() -> _Lexicon:
     num = data["number"]
     number = re.compile(
         rf"(?P<pre>{_alternation(num['approx_prefixes'])})?\s*"
-        rf"(?:(?<![0-9A-Za-z.\-/:#_~])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-        rf"|(?<![第每])(?P<cn>{_CN_NUMERAL}))"
+        # An ordinal (第3次, 第二十条) or a code (0523-86839755, v2.0) is not a count.
+        rf"(?:(?<![0-9A-Za-z.\-/:#_~第])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+        rf"|(?<![第每零〇一二两三四五六七八九十百千万])(?P<cn>{_CN_NUMERAL}))"
         rf"\s*(?P<mult>[{''.join(num['multipliers'])}](?![元]))?"
         rf"(?P<suf>{_alternation(num['approx_suffixes'])})?\s*"
         rf"(?P<unit>{_units(num['units'], num.get('unit_blockers', {}))})"
