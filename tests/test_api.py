@@ -231,3 +231,14 @@ def test_debug_parse_strict_keeps_error() -> None:
 def test_source_may_be_relative_path(seed_report: Report, in_root: Path) -> None:
     relative = Path(os.path.relpath(SEED, Path.cwd()))
     assert govreport_parser.parse(relative).meta.source == relative.as_posix()
+
+
+def test_readme_python_examples_run(in_root: Path) -> None:
+    # The README is the quick manual: its Python blocks must keep running against the current API.
+    readme = (in_root / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```python\n")[1:]
+    assert len(blocks) >= 2
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block.split("```", 1)[0], "README.md", "exec"), namespace)
+    assert isinstance(namespace["report"], Report)
