@@ -298,7 +298,7 @@ def _spec_for(version: str | None, table_id: str, cells: Sequence[Cell]) -> Tabl
     seen = {cell.row for cell in cells}
     for candidate in VERSION_IDS:
         spec = vocabulary.table(candidate, table_id)
-        if spec is not None and seen <= {row.id for row in spec.rows}:
+        if spec is not None and seen <= {row.id for row in spec.leaf_rows}:
             return spec
     return None
 
