@@ -2,11 +2,330 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import CleanText
+from govreport_parser.model import SourceSpan
+from govreport_parser.normalize import PHRASE_FIXES, PINYIN_RE
 from govreport_parser.options import ParseOptions
+
+if TYPE_CHECKING:
+    from govreport_parser.vocabulary import Vocabulary
+
+# Share of CJK characters that are traditional-only before a text counts as traditional. Traditional mirror pages in
+# samples/ score 0.12-0.25 on the marker list, simplified pages 0.000-0.002 (a stray 於 or 係 in a name).
+TRADITIONAL_RATIO = 0.03
+# A line this long may hold a whole report flattened onto one line (github/006, pages/122, pages/175 are 700-3700
+# characters); normal prose paragraphs with an inline '一、' list item are shorter and never split.
+LONG_LINE = 300
+# Running titles of a PDF repeat on every page; three copies next to page numbers is the least seen in PDF text.
+RUNNING_TITLE_MIN_REPEATS = 3
+# How far (in lines) a running title sits from the page-number line it belongs to.
+RUNNING_TITLE_DISTANCE = 3
+# Pinyin spam is only removed when a toned syllable proves it, or when it is this frequent: a single '(app)' after a
+# Chinese word is ordinary text.
+PINYIN_MIN_UNTONED = 3
+# Characters that may be written right after an inline section heading only when the heading is really an item of a
+# list in prose ('主要内容包括一、总体情况，二、…').
+_LIST_PUNCT = "，,、；;"
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+_MOJIBAKE_RE = re.compile(r"\?{2,}")
+_TONED_RE = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+_URL_RE = re.compile(r"^(?:(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/\S*)?)$")
+_INLINE_NUMERAL_RE = re.compile(r"(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*、\s*")
+_ANCHOR_RE = re.compile(
+    r"第二十条第\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]\s*项"
+    r"|[(（]\s*本列数据的勾稽关系为"
+)
+_TITLE_PREFIX_RE = re.compile(r"\s*.{0,60}?(?:信息公开|政务公开)[^。，,;；]{0,12}?(?:年度报告|年报)")
+_SUBSECTION_START_RE = re.compile(r"[(（]\s*一\s*[)）]")
+_SUBSECTION_INLINE_RE = re.compile(r"(?<=[。；;！？!?：:\s])\s*[(（]\s*[一二三四五六七八九十]{1,2}\s*[)）]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoisePatterns:
+    """The compiled noise data of `data/noise.json`."""
+
+    traditional_markers: frozenset[str]
+    chrome_line: re.Pattern[str]
+    chrome_patterns: tuple[re.Pattern[str], ...]
+    spam: re.Pattern[str]
+    place_item: re.Pattern[str]
+    place_list_min_items: int
+    furniture: tuple[re.Pattern[str], ...]
+    footer: tuple[re.Pattern[str], ...]
+
+
+@lru_cache(maxsize=1)
+def load_noise() -> NoisePatterns:
+    """Return the compiled noise patterns (loaded once from the packaged `data/noise.json`)."""
+    data: dict[str, Any] = json.loads(
+        resources.files("govreport_parser").joinpath("data/noise.json").read_text(encoding="utf-8")
+    )
+    separators = data["chrome_separators"]
+    tokens = "|".join(f"(?:{token})" for token in sorted(data["chrome_tokens"], key=len, reverse=True))
+    spam_token = "|".join(f"(?:{token})" for token in data["spam_tokens"])
+    connector = data["spam_connectors"]
+    return NoisePatterns(
+        traditional_markers=frozenset(data["traditional_markers"]),
+        chrome_line=re.compile(rf"(?:{separators})*(?:(?:{tokens})(?:{separators})*)+"),
+        chrome_patterns=tuple(re.compile(pattern) for pattern in data["chrome_lines"]),
+        spam=re.compile(rf"(?:{spam_token})(?:{connector}(?:{spam_token}))*[@:：]*"),
+        place_item=re.compile(data["place_item"]),
+        place_list_min_items=int(data["place_list_min_items"]),
+        furniture=tuple(re.compile(pattern) for pattern in data["furniture_lines"]),
+        footer=tuple(re.compile(pattern) for pattern in data["footer_lines"]),
+    )
 
 
 def text_to_lines(text: str, options: ParseOptions, sink: DiagnosticSink) -> CleanText:
-    """Given decoded report text, return cleaned lines (placeholder: newline split only)."""
-    return CleanText(lines=tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
+    """Given decoded report text, return its lines with noise removed and one-line reports split at headings."""
+    noise = load_noise()
+    lines = [_CONTROL_RE.sub("", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = _remove_mojibake(lines, sink)
+    lines = _remove_pinyin(lines, sink)
+    converted = False
+    if options.convert_traditional:
+        lines, converted = _convert_traditional(lines, noise, sink)
+    lines = _remove_spam(lines, noise, sink)
+    lines = _remove_chrome(lines, noise, sink)
+    lines = _remove_furniture(lines, noise, sink)
+    lines = _split_long_lines(lines, options)
+    return CleanText(lines=tuple(lines), converted_traditional=converted)
+
+
+def is_chrome_line(line: str) -> bool:
+    """Given one line, return True when it is nothing but site widgets (print, font size, login, breadcrumbs)."""
+    noise = load_noise()
+    stripped = line.strip()
+    if not stripped:
+        return False
+    return noise.chrome_line.fullmatch(stripped) is not None or any(p.match(stripped) for p in noise.chrome_patterns)
+
+
+def traditional_ratio(text: str) -> float:
+    """Given text, return the share of its CJK characters that only exist in traditional script."""
+    markers = load_noise().traditional_markers
+    cjk = [char for char in text if "\u4e00" <= char <= "\u9fff"]
+    if not cjk:
+        return 0.0
+    return sum(1 for char in cjk if char in markers) / len(cjk)
+
+
+def _remove_mojibake(lines: list[str], sink: DiagnosticSink) -> list[str]:
+    # Mirrors re-encode U+3000 and nbsp as '?': runs of them stand for spaces, never for text.
+    count = 0
+    out = []
+    for line in lines:
+        new, found = _MOJIBAKE_RE.subn(" ", line)
+        count += found
+        out.append(new)
+    if count:
+        sink.emit("C006", f"{count} run(s) of '?' standing for lost spaces were replaced by spaces", count=count)
+    return out
+
+
+def _remove_pinyin(lines: list[str], sink: DiagnosticSink) -> list[str]:
+    matches = [m.group(0) for line in lines for m in PINYIN_RE.finditer(line)]
+    if not matches:
+        return lines
+    if not any(_TONED_RE.search(m) for m in matches) and len(matches) < PINYIN_MIN_UNTONED:
+        return lines
+    sink.emit(
+        "C003",
+        f"{len(matches)} inline pinyin annotation(s) such as {matches[0]!r} were removed",
+        count=len(matches),
+        examples=tuple(matches[:3]),
+    )
+    return [PINYIN_RE.sub("", line) for line in lines]
+
+
+def _convert_traditional(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> tuple[list[str], bool]:
+    text = "\n".join(lines)
+    ratio = traditional_ratio(text)
+    if ratio < TRADITIONAL_RATIO:
+        return lines, False
+    converter = _t2s()
+    converted = converter.convert(text).split("\n")
+    if len(converted) != len(lines):  # pragma: no cover - OpenCC never joins lines, but line numbers must hold
+        converted = [converter.convert(line) for line in lines]
+    fixed = []
+    for line in converted:
+        for wrong, right in PHRASE_FIXES:
+            line = line.replace(wrong, right)
+        fixed.append(line)
+    sink.emit(
+        "C002",
+        f"traditional script detected ({ratio:.0%} of CJK characters) and converted to simplified",
+        ratio=round(ratio, 3),
+    )
+    return fixed, True
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _remove_spam(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> list[str]:
+    removed: list[str] = []
+    out: list[str] = []
+    for line in lines:
+        found = [match.group(0) for match in noise.spam.finditer(line)]
+        if found:
+            removed.extend(found)
+            line = noise.spam.sub("", line)
+            if not line.strip():
+                continue
+        elif _is_link_or_place_list(line, noise):
+            removed.append(line.strip()[:40])
+            continue
+        out.append(line)
+    if removed:
+        sink.emit(
+            "C004",
+            f"{len(removed)} piece(s) of injected spam such as {removed[0]!r} were removed",
+            count=len(removed),
+            examples=tuple(dict.fromkeys(removed))[:3],
+        )
+    return out
+
+
+def _is_link_or_place_list(line: str, noise: NoisePatterns) -> bool:
+    items = [item for item in re.split(r"[\s|｜、,，]+", line.strip()) if item]
+    if len(items) >= 2 and all(_URL_RE.match(item) for item in items):
+        return True
+    return len(items) >= noise.place_list_min_items and all(noise.place_item.match(item) for item in items)
+
+
+def _remove_chrome(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> list[str]:
+    removed = [line.strip() for line in lines if is_chrome_line(line)]
+    if not removed:
+        return lines
+    sink.emit(
+        "C001",
+        f"{len(removed)} line(s) of site chrome such as {removed[0]!r} were removed",
+        count=len(removed),
+        examples=tuple(dict.fromkeys(removed))[:3],
+    )
+    return [line for line in lines if not is_chrome_line(line)]
+
+
+def _remove_furniture(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> list[str]:
+    furniture = {
+        index
+        for index, line in enumerate(lines)
+        if any(p.match(line.strip()) for p in noise.furniture) and line.strip()
+    }
+    if not furniture:
+        return lines
+    # A running title is a line repeated on several pages, each copy close to a page number; its first copy is the
+    # real title and stays.
+    counts = Counter(line.strip() for line in lines if len(line.strip()) >= 6 and "|" not in line)
+    near = {
+        index
+        for index, line in enumerate(lines)
+        if counts.get(line.strip(), 0) >= RUNNING_TITLE_MIN_REPEATS
+        and any(abs(index - page) <= RUNNING_TITLE_DISTANCE for page in furniture)
+    }
+    seen: set[str] = set()
+    running = set()
+    for index in sorted(near):
+        key = lines[index].strip()
+        if key in seen or index != _first_index(lines, key):
+            running.add(index)
+        seen.add(key)
+    drop = furniture | running
+    sink.emit(
+        "C005",
+        f"{len(drop)} line(s) of PDF page furniture such as {lines[min(drop)].strip()!r} were removed",
+        span=SourceSpan(),
+        count=len(drop),
+        page_numbers=len(furniture),
+        running_titles=len(running),
+    )
+    return [line for index, line in enumerate(lines) if index not in drop]
+
+
+def _first_index(lines: list[str], key: str) -> int:
+    return next(index for index, line in enumerate(lines) if line.strip() == key)
+
+
+def _split_long_lines(lines: list[str], options: ParseOptions) -> list[str]:
+    if not any(len(line) >= LONG_LINE for line in lines):
+        return lines
+    from govreport_parser.segment import match_heading
+    from govreport_parser.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(options.vocabulary_path)
+    out: list[str] = []
+    for line in lines:
+        if len(line) < LONG_LINE:
+            out.append(line)
+            continue
+        out.extend(_split_one(line, vocabulary, match_heading))
+    return out
+
+
+def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[str]:
+    """Given one very long line, return it cut before inline headings and table anchors."""
+    cuts: dict[int, str] = {}
+    # The title, sometimes printed twice, glued to the body ('…年度报告…年度报告2019年,…').
+    position = 0
+    for _ in range(3):
+        title = _TITLE_PREFIX_RE.match(line, position)
+        if title is None or title.end() >= len(line):
+            break
+        cuts[title.end()] = "title"
+        position = title.end()
+    for numeral in _INLINE_NUMERAL_RE.finditer(line):
+        start = numeral.start()
+        if start == 0:
+            continue
+        match = match_heading(line[start:], vocabulary, inline=True)
+        if match is None or (match.rest[:1] and match.rest[0] in _LIST_PUNCT):
+            continue
+        cuts[start] = "heading"
+        rest_at = start + len(line[start:]) - len(match.rest)
+        if _SUBSECTION_START_RE.match(match.rest):
+            # '二、主动公开政府信息情况（一）主动公开…': the first subsection glued to its section heading.
+            cuts[rest_at] = "subsection"
+        if match.section_id == "review_litigation" and match.rest.lstrip().startswith("行政复议"):
+            cuts[start + len(line[start:]) - len(match.rest.lstrip())] = "anchor"
+    for anchor in _ANCHOR_RE.finditer(line):
+        before = line[max(0, anchor.start() - 2) : anchor.start()]
+        after = line[anchor.end() : anchor.end() + 2]
+        # '依据《条例》第二十条第(一)项规定' cites the article in prose; a table block caption stands alone.
+        if before.endswith(("》", "例")) or after.startswith(("规定", "的", "之", "所")):
+            continue
+        cuts[anchor.start()] = "anchor"
+    # Subsections '(一)…' start after a sentence end, but only in prose: inside a table they are row labels.
+    in_table = False
+    ordered = sorted(cuts.items())
+    boundaries = [0, *[p for p, _ in ordered], len(line)]
+    kinds = ["start", *[k for _, k in ordered]]
+    for (begin, end), kind in zip(itertools.pairwise(boundaries), kinds, strict=False):
+        if kind == "anchor":
+            in_table = True
+        elif kind == "heading":
+            in_table = _ANCHOR_RE.match(line, begin) is not None
+        if in_table:
+            continue
+        for sub in _SUBSECTION_INLINE_RE.finditer(line, begin, end):
+            position = sub.start() + len(sub.group(0)) - len(sub.group(0).lstrip())
+            if position > begin:
+                cuts.setdefault(position, "subsection")
+    positions = sorted(p for p in cuts if 0 < p < len(line))
+    pieces = [line[a:b] for a, b in zip([0, *positions], [*positions, len(line)], strict=True)]
+    return [piece.rstrip() if index < len(pieces) - 1 else piece for index, piece in enumerate(pieces) if piece.strip()]

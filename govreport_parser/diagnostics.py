@@ -40,6 +40,7 @@ CODES: Mapping[str, CodeInfo] = MappingProxyType(
         "C003": CodeInfo("info", "Inline pinyin annotations left by a mirror site were removed."),
         "C004": CodeInfo("warning", "Injected spam text (gambling, link lists) was removed from the report text."),
         "C005": CodeInfo("info", "PDF page furniture (page numbers, running titles) was removed."),
+        "C006": CodeInfo("info", "Runs of '?' left by a mirror's broken re-encoding of spaces were replaced by spaces."),
         "S001": CodeInfo("warning", "No report title was found."),
         "S002": CodeInfo("error", "No section of the report format was found; the input may not be a report."),
         "S003": CodeInfo("warning", "A section of the format is missing."),

@@ -193,6 +193,10 @@ def _build_sections(
             for number in range(draft.body_start, draft.line_end + 1)
             if number not in table_lines
         ]
+        if draft.id is not None and draft.body_start == draft.line_start and body:
+            # A run-in heading shares its line with the first sentence; the heading is not part of the text.
+            first = body[0].strip()
+            body[0] = first[len(draft.heading) :] if first.startswith(draft.heading) else first
         grids = tuple(
             g for line, g in grids_by_line.items() if draft.line_start <= line <= draft.line_end
         ) + mapped.grids_by_section.get(index, ())

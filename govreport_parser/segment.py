@@ -2,32 +2,537 @@
 
 from __future__ import annotations
 
+import difflib
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import CleanText, SectionDraft, Segmented
-from govreport_parser.vocabulary import Vocabulary
+from govreport_parser.model import SourceSpan, Subsection
+from govreport_parser.normalize import fold
+from govreport_parser.vocabulary import FUZZY_THRESHOLD, VERSION_IDS, Vocabulary
+
+# A heading written without a numeral must stand alone on a short line; 30 folded characters is longer than every
+# heading label of format.json (the longest is 27) yet shorter than any sentence that merely names a section.
+BARE_HEADING_MAX = 30
+# A numbered line this short that matches no section is reported as an unknown heading (S007); list items in prose
+# ('一、加强组织领导，…') are longer or carry sentence punctuation.
+UNKNOWN_HEADING_MAX = 25
+# Fuzzy matching compares windows this much shorter or longer than a label, so a dropped or added character
+# ('行政法复议', '政府信息的情况') still lines up.
+FUZZY_WINDOW = 2
+# Keys shorter than this are matched exactly only: one changed character in '概述' is a different word.
+FUZZY_MIN_KEY = 4
+# A subsection heading longer than this is a run-in paragraph; its heading is cut at the first comma.
+SUBSECTION_HEADING_MAX = 30
+# A last line this short without any sentence punctuation is a signature (agency name), not a cut-off sentence.
+SIGNATURE_MAX = 20
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ORDINAL_RE = re.compile(
+    r"^\s*(?:"
+    r"(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?!\d)"
+    r"|第(?P<part>[一二三四五六七八九十]{1,3})部分\s*[:：、.．]?"
+    r"|[(（]\s*(?P<paren>[一二三四五六七八九十]{1,3})\s*[)）]\s*[、.．]?"
+    r"|(?P<num>\d{1,2})\s*[.．、](?!\d)"
+    r"|表\s*(?P<table>[二三四])(?![十])\s*[:：、.．]?"
+    r")\s*"
+)
+_SUBSECTION_RE = re.compile(
+    r"^\s*(?:[(（]\s*(?P<paren>[一二三四五六七八九十]{1,3})\s*[)）]|(?P<num>\d{1,2})\s*[.．、](?!\d))\s*[、.．]?\s*"
+)
+_TABLE_LINE_RE = re.compile(
+    r"^\s*(?:\|?\s*第二十条第|\|?\s*信息内容\s*\|?\s*$|\|?\s*[(（]本列数据的勾稽关系|\|?\s*申请人情况|行政复议\s*\|)"
+)
+_TABLE_ID_OF = {"二": "table2", "三": "table3", "四": "table4"}
+_HEADING_TRAIL = " \t:：。.．|"
+_SENTENCE_END = '。！？!?；;.…)）》」』”"：:'
+_TITLE_RE = re.compile(r"(?:信息公开|政务公开).{0,12}?(?:年度报告|年报|工作报告|报告)")
+_TITLE_META_RE = re.compile(r"^\s*(?:标题|文件名称|题名)\s*[:：|]?\s*\|?\s*")
+# Metadata fields ('栏目: 政府信息公开年报', '索 引 号 | …') name the page, not the report.
+_FIELD_RE = re.compile(r"^[\u4e00-\u9fff\s]{1,8}[:：|]")
+_TITLE_BAD_START = ("根据", "按照", "依据", "本报告", "本年度报告", "现", "为", "编制说明", "本政府", "关于")
+_SCRAMBLED_REST = frozenset("工作年度报告")
+_CLAUSE_RE = re.compile(r"[。：:；;]")
+_COMMA_RE = re.compile(r"[，,\s]")
+_DATE_END_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_CLOSING_IDS = frozenset({"problems_improvements", "other_matters"})
+_LEGACY_ONLY = frozenset(
+    {
+        "application_disclosure",
+        "fees_and_waivers",
+        "consultation",
+        "response_interpretation",
+        "institution_funding_training",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeadingMatch:
+    """A line (or the start of a text) recognised as a section heading."""
+
+    section_id: str
+    ordinal: str | None
+    """The numeral as printed (`二`, `1`), or None for a bare heading."""
+    style: str | None
+    """`cn` (一、), `part` (第一部分), `paren` ((一)), `num` (1.), `table` (表二) or None."""
+    heading: str
+    """The heading as printed, numeral included, without run-in text."""
+    rest: str
+    """Run-in text after the heading on the same line."""
+    method: str
+    """`exact`, `suffix` or `fuzzy`."""
+    score: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _HeadingIndex:
+    keys: tuple[tuple[str, str], ...]
+    """(folded key, section id), longest key first."""
+    table_sections: dict[str, str]
+    order: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=8)
+def _index(vocabulary: Vocabulary) -> _HeadingIndex:
+    ids_of: dict[str, str] = {}
+    order: dict[str, tuple[str, ...]] = {}
+    # Later versions win a key they share with an earlier one: their ids are the ones a modern reader expects.
+    for version in reversed(VERSION_IDS):
+        specs = next(v for v in vocabulary.data["format_versions"] if v["id"] == version)["sections"]
+        order[version] = tuple(spec["id"] for spec in specs)
+        for spec in specs:
+            for label in (spec["label"], *spec.get("variants", ()), *spec.get("unverified_variants", ())):
+                label = label.split(" (", 1)[0]
+                key = _norm(_ORDINAL_RE.sub("", label, count=1))[0]
+                if key:
+                    ids_of[key] = spec["id"]
+    table_sections = {spec.table: spec.id for spec in vocabulary.sections["gov_2021"] if spec.table}
+    keys = tuple(sorted(ids_of.items(), key=lambda item: (-len(item[0]), item[0])))
+    return _HeadingIndex(keys=keys, table_sections=table_sections, order=order)
+
+
+def _norm(text: str) -> tuple[str, list[int]]:
+    """Given raw text, return it folded without whitespace, and for each folded character its raw index."""
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        for folded in fold(char):
+            if not folded.isspace():
+                chars.append(folded)
+                where.append(index)
+    return "".join(chars), where
+
+
+def match_heading(text: str, vocabulary: Vocabulary, *, inline: bool = False) -> HeadingMatch | None:
+    """Given a line (or, with `inline`, text that starts where a heading may start), return its section heading."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    body = stripped.rstrip("| ").strip() if not inline else stripped
+    if not inline and "|" in body:
+        return None
+    ordinal_match = _ORDINAL_RE.match(body)
+    style: str | None = None
+    ordinal: str | None = None
+    if ordinal_match:
+        style = next(name for name in ("cn", "part", "paren", "num", "table") if ordinal_match.group(name))
+        ordinal = ordinal_match.group(style)
+    prefix_len = ordinal_match.end() if ordinal_match else 0
+    rest_raw = body[prefix_len:]
+    norm, where = _norm(rest_raw)
+    index = _index(vocabulary)
+    if style == "table":
+        section_id = index.table_sections.get(_TABLE_ID_OF[ordinal or ""])
+        if section_id is None:
+            return None
+        found = _prefix(norm, index)
+        cut = where[len(found[0]) - 1] + 1 if found else _clause_end(rest_raw)
+        return _build(body, prefix_len + cut, section_id, ordinal, style, "exact", 1.0)
+    if not norm:
+        return None
+    found = _prefix(norm, index)
+    if found is not None:
+        key, section_id = found
+        after = norm[len(key) :].lstrip(_HEADING_TRAIL)
+        if style is None and (after or len(norm) > BARE_HEADING_MAX or inline):
+            return None
+        return _build(body, prefix_len + where[len(key) - 1] + 1, section_id, ordinal, style, "exact", 1.0)
+    if style is None:
+        return None
+    fuzzy = _fuzzy(norm, index)
+    if fuzzy is not None:
+        length, section_id, score, method = fuzzy
+        return _build(body, prefix_len + where[length - 1] + 1, section_id, ordinal, style, method, score)
+    return None
+
+
+def _build(
+    body: str, cut: int, section_id: str, ordinal: str | None, style: str | None, method: str, score: float
+) -> HeadingMatch:
+    heading = body[:cut].rstrip()
+    rest = body[cut:]
+    # A heading closed by '：' or '。' keeps the mark out of both parts.
+    trimmed = rest.lstrip(" \t:：。.．")
+    return HeadingMatch(
+        section_id=section_id,
+        ordinal=ordinal,
+        style=style,
+        heading=heading.rstrip(" |"),
+        rest=trimmed.rstrip("| ") if trimmed.strip("| ") else "",
+        method=method,
+        score=score,
+    )
+
+
+def _prefix(norm: str, index: _HeadingIndex) -> tuple[str, str] | None:
+    for key, section_id in index.keys:
+        if norm.startswith(key):
+            return key, section_id
+    return None
+
+
+def _fuzzy(norm: str, index: _HeadingIndex) -> tuple[int, str, float, str] | None:
+    whole = norm.rstrip(_HEADING_TRAIL)
+    best: dict[str, tuple[float, int]] = {}
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    for key, section_id in index.keys:
+        if len(key) < FUZZY_MIN_KEY:
+            continue
+        matcher.set_seq2(key)
+        for length in range(max(1, len(key) - FUZZY_WINDOW), min(len(norm), len(key) + FUZZY_WINDOW) + 1):
+            matcher.set_seq1(norm[:length])
+            if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+                continue
+            score = matcher.ratio()
+            if score >= FUZZY_THRESHOLD and score > best.get(section_id, (0.0, 0))[0]:
+                best[section_id] = (score, length)
+    if best:
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])
+        section_id, (score, length) = ranked[0]
+        if len(ranked) == 1 or ranked[1][1][0] < score:
+            return length, section_id, round(score, 3), "fuzzy"
+    # '政府信息公开工作的总体情况', '总体概述': a short numbered heading that ends with a known label.
+    if len(whole) <= UNKNOWN_HEADING_MAX:
+        for key, section_id in index.keys:
+            if whole.endswith(key) and len(key) >= 2:
+                return len(whole), section_id, 1.0, "suffix"
+    return None
+
+
+def _clause_end(text: str) -> int:
+    match = _CLAUSE_RE.search(text)
+    return match.start() if match else len(text)
 
 
 def lines_to_segments(clean: CleanText, vocabulary: Vocabulary, sink: DiagnosticSink) -> Segmented:
-    """Given cleaned lines, return the outline (placeholder: exact heading lines of gov_2021 only)."""
+    """Given cleaned lines, return the outline: title, sections with subsections, and the last report line."""
     lines = clean.lines
-    starts: list[tuple[int, str | None, str]] = [(1, None, "")]
-    for number, line in enumerate(lines, start=1):
-        match = vocabulary.match_section(line, "gov_2021", fuzzy=False) if len(line) < 40 else None
-        if match is not None and match.id is not None:
-            starts.append((number, match.id, line.strip()))
-    sections = []
-    for index, (start, section_id, heading) in enumerate(starts):
-        end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(lines)
-        if section_id is None and end < start:
-            continue
-        sections.append(
+    index = _index(vocabulary)
+    found = _find_headings(lines, vocabulary, index, sink)
+    first_heading = found[0][0] if found else len(lines) + 1
+    title, title_line = _find_title(lines, first_heading)
+    if title is None:
+        sink.emit("S001", "no report title was found", span=SourceSpan(line_start=1, line_end=min(len(lines), 1)))
+    report_end = _report_end(lines, found[-1][0] if found else 0, sink)
+    drafts: list[SectionDraft] = []
+    if first_heading > 1 and any(line.strip() for line in lines[: first_heading - 1]):
+        drafts.append(
+            SectionDraft(id=None, heading="", line_start=1, line_end=min(first_heading - 1, report_end), body_start=1)
+        )
+    for position, (number, match) in enumerate(found):
+        end = found[position + 1][0] - 1 if position + 1 < len(found) else report_end
+        end = max(end, number)
+        section_id = match.section_id if match.section_id else None
+        drafts.append(
             SectionDraft(
                 id=section_id,
-                heading=heading,
-                line_start=start,
+                heading=match.heading,
+                line_start=number,
                 line_end=end,
-                body_start=start + 1 if section_id else start,
+                body_start=number if match.rest else number + 1,
+                subsections=_subsections(lines, number + 1, end) if section_id else (),
             )
         )
-    title = lines[0].strip() if lines and lines[0].strip() else None
-    return Segmented(title=title, title_line=1 if title else None, sections=tuple(sections), report_end=len(lines))
+    if not any(draft.id for draft in drafts):
+        sink.emit(
+            "S002",
+            "no section heading of any report format was found",
+            span=SourceSpan(line_start=1, line_end=len(lines)),
+        )
+    else:
+        _check_outline(drafts, found, lines, report_end, index, sink)
+    return Segmented(title=title, title_line=title_line, sections=tuple(drafts), report_end=report_end)
+
+
+def _find_headings(
+    lines: tuple[str, ...], vocabulary: Vocabulary, index: _HeadingIndex, sink: DiagnosticSink
+) -> list[tuple[int, HeadingMatch]]:
+    candidates: list[tuple[int, HeadingMatch]] = []
+    unknown: list[tuple[int, str, str]] = []
+    in_table = False
+    for number, line in enumerate(lines, start=1):
+        match = match_heading(line, vocabulary)
+        if match is not None and not (in_table and match.style in ("paren", "num")):
+            candidates.append((number, match))
+            in_table = bool(match.rest) and _TABLE_LINE_RE.match(match.rest) is not None
+            continue
+        if _TABLE_LINE_RE.match(line) or "|" in line:
+            in_table = True
+            continue
+        if not in_table:
+            ordinal = _ORDINAL_RE.match(line)
+            if ordinal and ordinal.group("cn"):
+                norm = _norm(line[ordinal.end() :])[0]
+                if 0 < len(norm) <= UNKNOWN_HEADING_MAX and not any(p in norm for p in "。，,；;"):
+                    unknown.append((number, ordinal.group("cn"), line.strip()))
+    # Numbered '(一)'/'1.' headings are sections only in documents whose sections are not numbered '一、'.
+    strong = any(match.style in ("cn", "part", "table") for _, match in candidates)
+    # Without '一、' headings, '(一)'/'1.' lines are the outline only when it starts with the overview as number one;
+    # otherwise they are subsections under a bare '总体情况' (pages/126) or of a headless excerpt (pages/270).
+    numbered = [match for _, match in candidates if match.style in ("paren", "num")]
+    if numbered and not (numbered[0].section_id == "overview" and _cn_value(numbered[0].ordinal or "") == 1):
+        strong = True
+    kept: list[tuple[int, HeadingMatch]] = []
+    seen: list[str] = []
+    for number, match in candidates:
+        if strong and match.style in ("paren", "num"):
+            continue
+        if match.style is None and (match.section_id in seen or _before(match.section_id, seen, index)):
+            continue
+        kept.append((number, match))
+        seen.append(match.section_id)
+    return _add_unknown(kept, unknown, sink)
+
+
+def _before(section_id: str, seen: list[str], index: _HeadingIndex) -> bool:
+    """Given a bare heading's id, return True when it would come before a section already seen (then it is prose)."""
+    if not seen:
+        return False
+    order = index.order["legacy_pre2019"] if section_id in _LEGACY_ONLY else index.order["gov_2021"]
+    if section_id not in order or seen[-1] not in order:
+        return False
+    return order.index(section_id) < order.index(seen[-1])
+
+
+def _add_unknown(
+    kept: list[tuple[int, HeadingMatch]], unknown: list[tuple[int, str, str]], sink: DiagnosticSink
+) -> list[tuple[int, HeadingMatch]]:
+    """Given matched headings and unmatched short numbered lines, return both where the lines continue the numbering."""
+    out = list(kept)
+    for number, numeral, text in unknown:
+        previous = [m for n, m in out if n < number and m.style == "cn"]
+        if not previous or _cn_value(numeral) != _cn_value(previous[-1].ordinal or "") + 1:
+            continue
+        following = [m for n, m in out if n > number and m.style == "cn"]
+        if following and _cn_value(following[0].ordinal or "") != _cn_value(numeral) + 1:
+            continue
+        sink.emit(
+            "S007",
+            f"line {number} {text!r} looks like a section heading but matches no section of the format",
+            span=SourceSpan(line_start=number, line_end=number),
+            heading=text,
+        )
+        out.append(
+            (
+                number,
+                HeadingMatch(
+                    section_id="", ordinal=numeral, style="cn", heading=text, rest="", method="none", score=0.0
+                ),
+            )
+        )
+    return sorted(out, key=lambda item: item[0])
+
+
+def _cn_value(numeral: str) -> int:
+    """Given a Chinese numeral up to 九十九 (or digits), return its value (0 when unreadable)."""
+    if numeral.isdigit():
+        return int(numeral)
+    if not numeral:
+        return 0
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(numeral, 0)
+
+
+def _find_title(lines: tuple[str, ...], first_heading: int) -> tuple[str | None, int | None]:
+    """Given the lines and the first heading line, return the title and its line (looked for before the heading)."""
+    limit = min(first_heading - 1, len(lines)) if first_heading <= len(lines) else min(len(lines), 40)
+    fallback: tuple[str, int] | None = None
+    for number in range(1, limit + 1):
+        raw = lines[number - 1].strip()
+        if not raw or len(raw) > 120:
+            continue
+        meta = _TITLE_META_RE.match(raw)
+        text = raw[meta.end() :].strip(" |") if meta else raw
+        if not meta and _FIELD_RE.match(raw):
+            continue
+        if not _looks_like_title(text):
+            continue
+        text = _complete_title(lines, number, text)
+        if meta:
+            fallback = fallback or (text, number)
+            continue
+        return text, number
+    return fallback if fallback else (None, None)
+
+
+def _looks_like_title(text: str) -> bool:
+    compact = re.sub(r"\s+", "", text)
+    if not compact or len(compact) > 80 or compact.startswith(_TITLE_BAD_START) or any(c in compact for c in "。|"):
+        return False
+    if _TITLE_RE.search(compact):
+        return True
+    # Scrambled titles keep their characters but not their order ('…信息公开工作告年度报').
+    head, found, tail = compact.partition("信息公开")
+    return bool(found) and bool(tail) and set(tail) <= _SCRAMBLED_REST and "报" in tail and bool(head)
+
+
+def _complete_title(lines: tuple[str, ...], number: int, text: str) -> str:
+    """Given a title line, return it joined with the agency name printed on the line above it (PDF title pages)."""
+    if not re.match(r"^\s*(?:19|20)\d{2}\s*年", text) or number < 2:
+        return text
+    for previous in range(number - 1, max(0, number - 3), -1):
+        above = lines[previous - 1].strip()
+        if not above:
+            continue
+        if len(above) <= 20 and not re.search(r"[\d:：。,，|]", above):
+            return above + text
+        break
+    return text
+
+
+def _report_end(lines: tuple[str, ...], last_heading: int, sink: DiagnosticSink) -> int:
+    """Given the lines and the last heading line, return the last line of the report (site footers excluded)."""
+    from govreport_parser.clean import is_chrome_line, load_noise
+
+    footer = load_noise().footer
+    end = len(lines)
+    for number in range(max(last_heading + 1, 1), len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped and any(pattern.search(stripped) for pattern in footer):
+            end = number - 1
+            break
+    while end > max(last_heading, 0) and (not lines[end - 1].strip() or is_chrome_line(lines[end - 1])):
+        end -= 1
+    dropped = [line.strip() for line in lines[end:] if line.strip()]
+    if dropped:
+        sink.emit(
+            "C001",
+            f"{len(dropped)} line(s) of site chrome after the report such as {dropped[0]!r} were excluded",
+            span=SourceSpan(line_start=end + 1, line_end=len(lines)),
+            count=len(dropped),
+        )
+    return max(end, 0)
+
+
+def _subsections(lines: tuple[str, ...], start: int, end: int) -> tuple[Subsection, ...]:
+    """Given a section's body lines, return its numbered subsections （一）（二）… (or 1. 2. when it has no （一）)."""
+    candidates: list[tuple[int, str, str, int]] = []
+    prose_end = end
+    for number in range(start, end + 1):
+        line = lines[number - 1]
+        if "|" in line or _TABLE_LINE_RE.match(line):
+            prose_end = number - 1
+            break
+        match = _SUBSECTION_RE.match(line)
+        if match:
+            style = "paren" if match.group("paren") else "num"
+            value = match.group(style)
+            candidates.append((number, style, value, match.end()))
+    if not candidates:
+        return ()
+    style = "paren" if any(c[1] == "paren" for c in candidates) else "num"
+    accepted: list[tuple[int, str, int]] = []
+    expected = 1
+    for number, cand_style, value, offset in candidates:
+        if cand_style == style and _cn_value(value) == expected:
+            accepted.append((number, value, offset))
+            expected += 1
+    out = []
+    for position, (number, value, offset) in enumerate(accepted):
+        last = accepted[position + 1][0] - 1 if position + 1 < len(accepted) else prose_end
+        body = [lines[n - 1].strip() for n in range(number, last + 1) if lines[n - 1].strip()]
+        out.append(
+            Subsection(
+                ordinal=value,
+                heading=_subsection_heading(lines[number - 1][offset:]),
+                text="\n".join(body),
+                span=SourceSpan(line_start=number, line_end=max(number, last)),
+            )
+        )
+    return tuple(out)
+
+
+def _subsection_heading(text: str) -> str:
+    text = text.strip()
+    clause = _CLAUSE_RE.split(text, maxsplit=1)[0].strip()
+    if len(clause) > SUBSECTION_HEADING_MAX:
+        clause = _COMMA_RE.split(clause, maxsplit=1)[0]
+    return clause.strip(" .．、")
+
+
+def _check_outline(
+    drafts: list[SectionDraft],
+    found: list[tuple[int, HeadingMatch]],
+    lines: tuple[str, ...],
+    report_end: int,
+    index: _HeadingIndex,
+    sink: DiagnosticSink,
+) -> None:
+    ids = [draft.id for draft in drafts if draft.id]
+    legacy = any(section_id in _LEGACY_ONLY for section_id in ids)
+    order = index.order["legacy_pre2019" if legacy else "gov_2021"]
+    ranks = [order.index(section_id) for section_id in ids if section_id in order]
+    if any(later < earlier for earlier, later in itertools.pairwise(ranks)):
+        sink.emit("S004", f"sections appear out of the format's order: {', '.join(ids)}", order=tuple(ids))
+    table_style = {number for number, match in found if match.style == "table"}
+    seen: set[str] = set()
+    for draft in drafts:
+        if not draft.id:
+            continue
+        if draft.id in seen and draft.line_start not in table_style:
+            sink.emit(
+                "S005",
+                f"section {draft.id} has a second heading at line {draft.line_start} ({draft.heading!r})",
+                span=SourceSpan(line_start=draft.line_start, line_end=draft.line_end, section=draft.id),
+            )
+        seen.add(draft.id)
+    truncated = _truncated(drafts, lines, report_end, sink)
+    if legacy:
+        return
+    last_rank = max(ranks) if ranks else -1
+    for rank, section_id in enumerate(order):
+        if section_id in seen or (truncated and rank > last_rank):
+            continue
+        sink.emit("S003", f"section {section_id} of the format is missing", section=section_id)
+
+
+def _truncated(drafts: list[SectionDraft], lines: tuple[str, ...], report_end: int, sink: DiagnosticSink) -> bool:
+    """Given the outline, return True (after emitting S006) when the document stops before the report does."""
+    named = [draft for draft in drafts if draft.id]
+    last_line = next((lines[n - 1].strip() for n in range(report_end, 0, -1) if lines[n - 1].strip()), "")
+    reason = None
+    if named and named[-1].id not in _CLOSING_IDS:
+        reason = f"the last section is {named[-1].id}, not a closing section"
+    elif last_line and not _closes(last_line):
+        reason = f"the text ends mid-sentence ({last_line[-20:]!r})"
+    if reason is None:
+        return False
+    sink.emit(
+        "S006",
+        f"the document appears truncated: {reason}",
+        span=SourceSpan(line_start=report_end, line_end=report_end, section=named[-1].id if named else None),
+    )
+    return True
+
+
+def _closes(line: str) -> bool:
+    """Given the last line of a report, return True when the report can end there."""
+    if line[-1] in _SENTENCE_END or _DATE_END_RE.search(line):
+        return True
+    return len(line) <= SIGNATURE_MAX and not any(mark in line for mark in "。，,；;")
