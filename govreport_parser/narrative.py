@@ -386,7 +386,7 @@ def _itemized_lists(
             depth = _paren_depth(line, marker)
             items = [f for f in found if marker < f.start < limit and f.depth == depth and f.unit == total.unit]
             run_on = list(items)
-            follow = number
+            follow, region_end = number, limit
             while (
                 limit == sentence_end
                 and follow < len(sentence_bounds)
@@ -399,9 +399,21 @@ def _itemized_lists(
                 if lexicon.list_marker.search(line, next_start, next_end):
                     break
                 run_on.extend(f for f in paragraph[follow] if f.depth == depth and f.unit == total.unit)
-                sentence_end = next_end
+                region_end = next_end
+            if _has_bare_number(line, marker, region_end, paragraph[number : follow + 1]):
+                # 其中主动公开425条,依申请公开46条,不予公开信息数1402。: an item without its unit cannot be summed.
+                run_on = items = []
             triples.append((total, items, run_on))
     return triples
+
+
+_BARE_NUMBER = re.compile(r"(?<![\d.第])\d+(?:\.\d+)?(?![\d.]|\s*[年月日号时%])")
+
+
+def _has_bare_number(line: str, start: int, end: int, sentences: list[list[_Found]]) -> bool:
+    """Given a list region of a line, return whether it holds a number that no figure took (a unit left out)."""
+    taken = [(f.start, f.end) for sentence in sentences for f in sentence]
+    return any(not any(a <= match.start() < b for a, b in taken) for match in _BARE_NUMBER.finditer(line, start, end))
 
 
 def _section_line_numbers(section: Section, text_lines: list[str], lines: Sequence[str] | None) -> list[int | None]:

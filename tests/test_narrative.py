@@ -167,12 +167,28 @@ def test_sample_list_split_by_semicolons_adds_up() -> None:
 
 @pytest.mark.parametrize(
     ("relative", "total", "listed"),
-    [("pages/278.txt", 465, 464), ("pages/280.txt", 244, 65), ("pages/060.txt", 72, 71)],
+    [("pages/278.txt", 465, 464), ("pages/280.txt", 244, 65), ("pages/060.txt", 72, 71), ("pages/235.txt", 153, 99)],
 )
 def test_sample_list_that_does_not_add_up(relative: str, total: int, listed: int) -> None:
     _, sink = _file_figures(relative)
     sums = [(d.context["total"], d.context["listed_sum"]) for d in sink.diagnostics if d.code == "N002"]
     assert (total, listed) in sums
+
+
+def test_sample_item_without_unit_is_not_summed() -> None:
+    # 1873条,其中主动公开政府信息425条,作为依申请公开信息数46条,不予公开信息数1402。 — 1402 has no unit.
+    _, sink = _file_figures("github/010.txt")
+    assert all(d.context["total"] != 1873 for d in sink.diagnostics if d.code == "N002")
+
+
+def test_list_runs_on_across_semicolons() -> None:
+    text = "全年共发布信息20条,其中:政策解读信息9条;人事信息7条;财政信息4条。全年受理网络问政182件。"
+    figures, sink = _figures(text)
+    assert [d for d in sink.diagnostics if d.code == "N002"] == []
+    assert [f.value for f in figures if f.unit == "条"] == [20, 9, 7, 4]
+    _, sink = _figures(text.replace("4条", "5条"))
+    (n002,) = [d for d in sink.diagnostics if d.code == "N002"]
+    assert n002.context["listed_sum"] == 21 and n002.context["items"] == (9, 7, 5)
 
 
 def test_sample_approximate_items_are_not_summed() -> None:
