@@ -88,6 +88,7 @@ class _Lexicon:
     joint: tuple[frozenset[str], ...]
     checks: tuple[_CheckRule, ...]
     stop_words: frozenset[str]
+    place_fragment: re.Pattern[str] | None
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -143,6 +144,7 @@ def _lexicon() -> _Lexicon:
         )
         for check in data["checks"]
     )
+    keywords: dict[str, Any] = data.get("keywords", {})
     sentence_chars = re.escape(data["sentence_delimiters"])
     clause_chars = data["clause_delimiters"] + data["sentence_delimiters"]
     return _Lexicon(
@@ -164,7 +166,12 @@ def _lexicon() -> _Lexicon:
         kinds=kinds,
         joint=tuple(frozenset(pair) for pair in data.get("joint", ())),
         checks=checks,
-        stop_words=frozenset(data.get("keywords", {}).get("stop_words", ())),
+        stop_words=frozenset(keywords.get("stop_words", ())),
+        place_fragment=(
+            re.compile(rf"^.{{1,{int(keywords['place_max_chars']) - 1}}}(?:{_alternation(keywords['place_endings'])})$")
+            if keywords.get("place_endings")
+            else None
+        ),
     )
 
 
@@ -660,7 +667,7 @@ def _ensure_jieba() -> None:
         _JIEBA_READY = True
 
 
-_NUMERIC_TAG = re.compile(r"^[\d.%年月日号]+$")
+_NUMERIC_TAG = re.compile(r"^[\d.%年月日号零〇一二两三四五六七八九十百千万亿]+$")
 
 
 def section_keywords(text: str, n: int) -> list[str]:
@@ -670,10 +677,12 @@ def section_keywords(text: str, n: int) -> list[str]:
     _ensure_jieba()
     import jieba.analyse
 
-    stop_words = _lexicon().stop_words
+    lexicon = _lexicon()
     keywords: list[str] = []
     for tag in jieba.analyse.extract_tags(text, topK=None):
-        if tag in stop_words or _NUMERIC_TAG.match(tag):
+        if tag in lexicon.stop_words or _NUMERIC_TAG.match(tag):
+            continue
+        if lexicon.place_fragment is not None and lexicon.place_fragment.match(tag):
             continue
         keywords.append(str(tag))
         if len(keywords) == n:
