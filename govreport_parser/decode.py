@@ -51,6 +51,9 @@ BINARY_REPLACEMENT_SHARE = 0.10
 # A declared codec is kept despite errors when fewer than this share of characters are bad: a few corrupt bytes in
 # a real GBK page should not make us throw away a correct declaration.
 DECLARED_ERROR_SHARE = 0.001
+# Stray bad bytes tolerated in otherwise valid UTF-8, per non-ASCII character: GBK read as UTF-8 fails on nearly every
+# Chinese character (share ~1), a damaged UTF-8 file on a handful.
+UTF8_STRAY_SHARE = 0.01
 CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 
 # HTML sniffing: a document start, or enough real tags. Three tags is the fewest seen in an HTML fragment saved
@@ -126,6 +129,12 @@ def bytes_to_text(data: bytes, options: ParseOptions, sink: DiagnosticSink) -> t
     if not errors:
         if declared is None and not data.isascii():
             sink.emit("D002", "no encoding declared; the bytes are valid UTF-8", encoding="utf-8")
+        return text, "utf-8"
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if errors <= max(1, non_ascii * UTF8_STRAY_SHARE):
+        # Multi-byte UTF-8 sequences almost never occur by chance in other encodings: text that is valid UTF-8 but
+        # for a stray byte or two is UTF-8 with damage, not a legacy codec.
+        _report_errors(errors, "utf-8", sink)
         return text, "utf-8"
     codec = _detect(data)
     text, errors = _try(data, codec, truncated=truncated)

@@ -25,6 +25,9 @@ DEPTH_ERROR = "Excessive depth"
 # larger than this is hostile or broken, so it is clipped (H002).
 MAX_COLUMNS = 64
 MAX_GRID_CELLS = 20_000
+# Real report pages hold 700-2,000 elements (013.html, 020.html); past 200,000 the rest of the page is not walked, which
+# bounds the time spent on a hostile page to well under a second.
+MAX_ELEMENTS = 200_000
 # A table cell longer than this holds page layout (a report section), not a table value: 400 characters is about
 # four lines of prose, far above the longest label of tables 二/三/四 (~60 characters).
 LAYOUT_CELL_CHARS = 400
@@ -132,7 +135,8 @@ class _Walk:
     lines: list[_Line] = field(default_factory=list)
     tables: list[ExpandedTable] = field(default_factory=list)
     containers: list[Any] = field(default_factory=list)
-    headings: list[str] = field(default_factory=list)
+    visited: int = 0
+    truncated: bool = False
 
 
 def html_to_document(html: str, sink: DiagnosticSink) -> HtmlDocument:
@@ -262,6 +266,13 @@ def _render(root: HtmlElement, walk: _Walk, *, in_cell: bool) -> list[str]:
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         element, closing = stack.pop()
+        walk.visited += 1
+        if walk.visited > 2 * MAX_ELEMENTS:
+            # Each element is visited twice (open, close); stop walking but keep what was rendered.
+            if not walk.truncated:
+                walk.truncated = True
+                walk.sink.emit("H003", f"the page has more than {MAX_ELEMENTS} elements; the rest was not read")
+            break
         if closing:
             if element.tag in rules.block_tags:
                 flush()
@@ -280,9 +291,9 @@ def _render(root: HtmlElement, walk: _Walk, *, in_cell: bool) -> list[str]:
                 buffer.append(element.tail)
             continue
         if tag == "table" and element is not root:
+            flush()
             table_lines = _table(element, walk, in_cell=in_cell)
             if table_lines is not None:
-                flush()
                 if in_cell:
                     out.extend(table_lines)
                 if element.tail:
@@ -309,7 +320,10 @@ def _table(table: HtmlElement, walk: _Walk, *, in_cell: bool) -> list[str] | Non
     expanded = _expand(table, walk)
     if not expanded.slots:
         return []
-    if not in_cell and any(len(slot.text) > LAYOUT_CELL_CHARS for row in expanded.slots for slot in row):
+    if not in_cell and (
+        len(expanded.slots[0]) == 1 or any(len(slot.text) > LAYOUT_CELL_CHARS for row in expanded.slots for slot in row)
+    ):
+        # One column (a boxed note, a breadcrumb bar) or prose-sized cells: layout, not one of the report's tables.
         return None
     if expanded.repairs:
         walk.sink.emit("H002", "malformed table repaired: " + ", ".join(expanded.repairs), repairs=expanded.repairs)
@@ -360,7 +374,7 @@ def _rows(table: HtmlElement) -> tuple[list[list[HtmlElement]], list[str]]:
                 stray_open = False
             continue
         owner = _owning(element, ("tr", "table"), table)
-        if owner is None:
+        if owner is table:
             # No <tr> between the cell and our table: a stray cell, collected into a row of its own.
             if not stray_open:
                 rows.append([])
