@@ -69,7 +69,10 @@ def test_utf16_without_bom_is_recognised() -> None:
 
 
 def test_gbk_page_declared_utf8_falls_back_to_detection() -> None:
-    page = "<html><head><meta charset='utf-8'></head><body><p>一、总体情况</p><p>本机关全年主动公开政府信息一百二十条，依申请公开办理答复十二件。</p></body></html>"
+    page = (
+        "<html><head><meta charset='utf-8'></head><body><p>一、总体情况</p>"
+        "<p>本机关全年主动公开政府信息一百二十条，依申请公开办理答复十二件。</p></body></html>"
+    )
     text, encoding, _, codes = _decode(page.encode("gbk"))
     assert encoding == "gb18030"
     assert "本机关全年主动公开政府信息" in text
