@@ -146,7 +146,7 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
     if options.extract_figures and sections:
         from govreport_parser import narrative
 
-        figures = state.stage("figures", lambda: narrative.sections_to_figures(sections, sink), ())
+        figures = state.stage("figures", lambda: narrative.sections_to_figures(sections, sink, lines=cleaned.lines), ())
         state.stage("check_figures", lambda: narrative.check_figures(figures, mapped.tables, sink), None)
     final_meta = ReportMeta(
         title=report_meta.title or html_title,
