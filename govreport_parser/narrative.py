@@ -430,21 +430,25 @@ def _section_line_numbers(section: Section, text_lines: list[str], lines: Sequen
     if first is None:
         return [None] * len(text_lines)
     if lines is not None:
-        # Exact: walk the cleaned lines in order, as the section text was built from them.
+        # Exact: walk the cleaned lines in order, as the section text was built from them. A heading run in on one
+        # line with its text (whole report on one line) leaves only part of the line in the section: match contained.
         numbers: list[int | None] = []
         cursor = first - 1
         stop = min(len(lines), last if last is not None else len(lines))
         for text_line in text_lines:
             wanted = text_line.strip()
             probe = cursor
-            while probe < stop and lines[probe].strip() != wanted:
+            while probe < stop and wanted not in lines[probe]:
                 probe += 1
             if probe < stop:
                 numbers.append(probe + 1)
-                cursor = probe + 1
+                cursor = probe
             else:
                 numbers.append(None)
-        return numbers
+        if None not in numbers:
+            return numbers
+        guesses = _section_line_numbers(section, text_lines, None)
+        return [exact if exact is not None else guess for exact, guess in zip(numbers, guesses, strict=True)]
     # Estimate: body lines follow the heading one per line; subsections re-anchor the count where their spans say.
     base = first + (1 if section.heading else 0)
     anchors: dict[int, int] = {}
