@@ -80,7 +80,7 @@ def read_source(source: Source) -> tuple[str | bytes, str | None]:
         return bytes(source), None
     if isinstance(source, os.PathLike):
         path = Path(source)
-        return path.read_bytes(), str(source)
+        return path.read_bytes(), str(path)  # str() of a bare os.PathLike is its repr, not its path
     raise TypeError(f"source must be str, bytes or a path (os.PathLike), not {type(source).__name__}")
 
 
