@@ -110,6 +110,23 @@ def test_seed_parse_end_to_end_keeps_jieba_unloaded() -> None:
     assert "N002" in codes
 
 
+def test_parse_gives_exact_lines_on_blank_line_layout() -> None:
+    # pages/094 keeps a blank line between paragraphs; spans must still point at the sentence's own line.
+    import govreport_parser
+
+    report = govreport_parser.parse(SAMPLES / "pages" / "094.txt")
+    found = {(f.kind, f.value, f.span.line_start) for f in report.figures if f.kind != "generic"}
+    assert {("applications_received", 0, 15), ("fees_collected", 0, 19)} <= found
+
+
+def test_parse_reads_traditional_prose_after_conversion() -> None:
+    # pages/032 is a traditional-script mirror: 2021年受理依申請公開件9件 once converted.
+    import govreport_parser
+
+    report = govreport_parser.parse(SAMPLES / "pages" / "032.txt")
+    assert ("applications_received", 9, "件") in {(f.kind, f.value, f.unit) for f in report.figures}
+
+
 # --- real samples, hand-checked --------------------------------------------------------------------------------------
 
 SAMPLE_FIGURES = [
