@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import random
@@ -242,3 +243,9 @@ def test_readme_python_examples_run(in_root: Path) -> None:
     for block in blocks:
         exec(compile(block.split("```", 1)[0], "README.md", "exec"), namespace)
     assert isinstance(namespace["report"], Report)
+
+
+def test_readme_lists_every_parse_option(in_root: Path) -> None:
+    readme = (in_root / "README.md").read_text(encoding="utf-8")
+    documented = {line.split("|")[1].strip().strip("`") for line in readme.splitlines() if line.startswith("| `")}
+    assert {f.name for f in dataclasses.fields(ParseOptions)} <= documented
