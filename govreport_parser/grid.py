@@ -99,8 +99,8 @@ def _first_anchor(lines: tuple[str, ...], start: int, end: int) -> int | None:
         line = lines[number - 1]
         compact = _compact(line)
         if _ANCHOR_RE.search(compact):
-            # A prose sentence that quotes a caption ('按照第二十条第(一)项…。') is not a table.
-            if len(compact) > PROSE_MIN_CHARS * 2 and "|" not in line and not _DIGIT_RE.search(compact[-20:]):
+            # A prose sentence that quotes a caption or a row ('本年新收政府信息公开申请80件。') is not a table.
+            if is_prose(line):
                 continue
             return number
         if line.count("|") >= 3 and _DIGIT_RE.search(line) and len(compact) < 400:
@@ -108,13 +108,18 @@ def _first_anchor(lines: tuple[str, ...], start: int, end: int) -> int | None:
     return None
 
 
-def _is_prose(line: str) -> bool:
-    compact = _compact(line)
-    return len(compact) >= PROSE_MIN_CHARS and "|" not in line and bool(_SENTENCE_END_RE.search(line))
+def is_prose(text: str) -> bool:
+    """True for a sentence of report prose: table cells never hold a full stop ('。'), prose nearly always does."""
+    if "|" in text:
+        return False
+    if "。" in text:
+        return True
+    compact = _compact(text)
+    return len(compact) >= PROSE_MIN_CHARS and bool(_SENTENCE_END_RE.search(text))
 
 
 def _trim_trailing_prose(lines: tuple[str, ...], start: int, end: int) -> int:
-    while end > start and (not lines[end - 1].strip() or _is_prose(lines[end - 1])):
+    while end > start and (not lines[end - 1].strip() or is_prose(lines[end - 1])):
         end -= 1
     return end
 

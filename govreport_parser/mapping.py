@@ -84,11 +84,18 @@ def _lexicon(vocabulary: Vocabulary, version: str) -> _Lexicon:
         for header in _TABLE4_EXTRA_HEADERS:
             add(header, _Entry("table4", "header", "group"))
     frozen = {key: tuple(value) for key, value in entries.items()}
+    # Short row labels ('（七）总计', '3.其他') are found in run-on text only together with their item number.
+    numbered = tuple(
+        fold(row.label).replace(" ", "")
+        for spec in specs.values()
+        for row in spec.rows
+        if len(label_key(row.label).key) < _SCAN_MIN_KEY and label_key(row.label).ordinal
+    )
     return _Lexicon(
         version=version,
         specs=MappingProxyType(specs),
         entries=MappingProxyType(frozen),
-        scan_re=_scan_pattern(frozen),
+        scan_re=_scan_pattern(frozen, numbered),
         ordinals=MappingProxyType(ordinals),
     )
 
@@ -99,8 +106,8 @@ _SCAN_MIN_KEY = 4
 _SCAN_SHORT_KEYS = ("规章",)
 
 
-def _scan_pattern(entries: Mapping[str, tuple[_Entry, ...]]) -> re.Pattern[str] | None:
-    keys = [k for k in entries if len(k) >= _SCAN_MIN_KEY or k in _SCAN_SHORT_KEYS]
+def _scan_pattern(entries: Mapping[str, tuple[_Entry, ...]], numbered: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+    keys = [k for k in entries if len(k) >= _SCAN_MIN_KEY or k in _SCAN_SHORT_KEYS] + list(numbered)
     if not keys:
         return None
     keys.sort(key=len, reverse=True)
@@ -131,6 +138,7 @@ class _Token:
 
 
 _DIGIT_RUN_RE = re.compile(r"^\d+$")
+_WORD_OR_NUMBER_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[^\d]+")
 _LABEL_CHAR_RE = re.compile(r"[^\d\s.,+\-|]")
 _TRAILING_NUMBERS_RE = re.compile(r"^(?P<label>.*?\D)(?P<numbers>(?:\s+[-+]?\d[\d,.]*(?:万元|元)?)+)\s*$")
 _ORDINAL_SUFFIX_RE = {
@@ -201,6 +209,9 @@ class _Tokenizer:
         yield from self._label_text(text, line)
 
     def _label_text(self, text: str, line: int) -> Iterator[_Token]:
+        if g.is_prose(text):
+            yield _Token("text", text.strip(), line)
+            return
         entries, match = self.match(text, fuzzy=False)
         if entries:
             yield _Token("label", text.strip(), line, entries=entries, match=match)
@@ -298,8 +309,14 @@ class _Tokenizer:
             value = self._value(piece, line)
             if value is not None:
                 yield value
-            elif _has_cjk_or_digit(piece):
-                yield _Token("text", piece, line)
+                continue
+            # '总计110024001510102': header words glued to the digits that follow them.
+            for part in _WORD_OR_NUMBER_RE.findall(piece):
+                value = self._value(part, line)
+                if value is not None:
+                    yield value
+                elif _has_cjk_or_digit(part):
+                    yield _Token("text", part, line)
 
 
 def _is_fragment(lexicon: _Lexicon, text: str) -> bool:

@@ -46,6 +46,7 @@ ITEM_NUMBER_RE = re.compile(
 )
 _WHITESPACE_RE = re.compile(r"\s+")
 _TRAILING_PUNCT = "：:。.,，、;；|"
+_LEADING_NOISE = "|:：;；,，。 \t"
 # s2t phrase converters turned 文件 into 檔案; after t2s it reads 档案 and must be mapped back (FORMAT.md §6).
 PHRASE_FIXES: tuple[tuple[str, str], ...] = (
     ("规范性档案", "规范性文件"),
@@ -67,12 +68,13 @@ class LabelKey(NamedTuple):
 
 def label_key(raw: str) -> LabelKey:
     """Given a raw label, return its comparison key: folded, no pinyin, no item number, no whitespace."""
-    text = PINYIN_RE.sub("", fold(raw)).strip()
+    text = PINYIN_RE.sub("", fold(raw)).strip().lstrip(_LEADING_NOISE)
     ordinal = None
-    match = ITEM_NUMBER_RE.match(text)
-    if match:
-        ordinal = match.group("cn") or match.group("paren") or match.group("num")
-        text = text[match.end() :]
+    # Item numbers may be doubled ('(一)1.…'); strip them all and keep the first as the position hint.
+    while match := ITEM_NUMBER_RE.match(text):
+        if ordinal is None:
+            ordinal = match.group("cn") or match.group("paren") or match.group("num")
+        text = text[match.end() :].lstrip(_LEADING_NOISE)
     text = _WHITESPACE_RE.sub("", text)
     text = FILL_INSTRUCTION_RE.sub("", text)
     for wrong, right in PHRASE_FIXES:
