@@ -66,6 +66,9 @@ CODES: Mapping[str, CodeInfo] = MappingProxyType(
         "T009": CodeInfo("warning", "A value is not allowed in its cell (negative, or not a number)."),
         "T010": CodeInfo("info", "A unit or decoration inside a value cell was stripped."),
         "T011": CodeInfo("info", "A table that is not one of 表二/三/四 was kept as a generic grid."),
+        "T012": CodeInfo(
+            "info", "A legacy statistics table has several value columns: ids value, value_2 … in printed order."
+        ),
         "A001": CodeInfo("error", "An official relation printed in the format (勾稽关系) fails."),
         "A002": CodeInfo("warning", "A structural relation (a total implied by the layout) fails."),
         "A003": CodeInfo("info", "A heuristic plausibility check fails."),
