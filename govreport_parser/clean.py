@@ -36,6 +36,8 @@ PINYIN_MIN_UNTONED = 3
 # Characters that may be written right after an inline section heading only when the heading is really an item of a
 # list in prose ('主要内容包括一、总体情况，二、…').
 _LIST_PUNCT = "，,、；;"
+# ... or written right before it ('内容包括：一、总体情况').
+_LIST_LEAD = "：:，,、；;"
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 _MOJIBAKE_RE = re.compile(r"\?{2,}")
@@ -294,7 +296,8 @@ def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[st
         if start == 0:
             continue
         match = match_heading(line[start:], vocabulary, inline=True)
-        if match is None or (match.rest[:1] and match.rest[0] in _LIST_PUNCT):
+        previous = line[:start].rstrip()[-1:]
+        if match is None or (match.rest[:1] and match.rest[0] in _LIST_PUNCT) or previous in _LIST_LEAD:
             continue
         cuts[start] = "heading"
         rest_at = start + len(line[start:]) - len(match.rest)
