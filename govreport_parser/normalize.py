@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Literal, NamedTuple
 
@@ -66,6 +67,7 @@ class LabelKey(NamedTuple):
     ordinal: str | None
 
 
+@lru_cache(maxsize=16384)
 def label_key(raw: str) -> LabelKey:
     """Given a raw label, return its comparison key: folded, no pinyin, no item number, no whitespace."""
     text = PINYIN_RE.sub("", fold(raw)).strip().lstrip(_LEADING_NOISE)
@@ -79,7 +81,8 @@ def label_key(raw: str) -> LabelKey:
     text = FILL_INSTRUCTION_RE.sub("", text)
     for wrong, right in PHRASE_FIXES:
         text = text.replace(wrong, right)
-    return LabelKey(text.strip(_TRAILING_PUNCT), ordinal)
+    # Removing whitespace can bring a combining mark next to a base letter: fold again so the key is a fixpoint.
+    return LabelKey(unicodedata.normalize("NFKC", text).strip(_TRAILING_PUNCT), ordinal)
 
 
 ValueKind = Literal["number", "blank", "placeholder", "text"]
