@@ -28,8 +28,9 @@ A = TypeVar("A")
 # buffer stays a few hundred KB.
 WINDOW_PER_WORKER = 8
 # A worker is replaced after this many files so memory a parse leaks (caches, fragmentation) cannot grow with the
-# run; a fresh worker costs ~30 ms (fork from the server + vocabulary compile), under 0.1% of 500 parses.
-MAX_TASKS_PER_WORKER = 500
+# run; a fresh worker costs ~0.1 s (fork from the server, re-import of the caller's main module, vocabulary
+# compile), under 1% of 2,000 parses at ~6 ms each (measured with benchmarks/bench_batch.py).
+MAX_TASKS_PER_WORKER = 2000
 # Seconds a retired or interrupted worker gets to exit before it is killed.
 SHUTDOWN_GRACE = 2.0
 GLOB_CHARS = frozenset("*?[")
@@ -60,8 +61,6 @@ class FileRecords:
     """The same rows as JSON Lines text, when the job asked for JSON Lines."""
     report: tuple[Any, ...]
     """The row in `frames.REPORT_SCHEMA` order."""
-    diagnostics: tuple[tuple[Any, ...], ...] = ()
-    """Rows in `frames.DIAGNOSTIC_SCHEMA` order."""
     full_json: str | None = None
     """`Report.to_json()` when full reports were asked for."""
 
@@ -124,7 +123,7 @@ def parse_file(path: str, options: ParseOptions) -> Report:
 
 def file_records(path: str, job: RecordsJob) -> FileRecords:
     """Given a path and a RecordsJob, return the rows the CLI writes for that file."""
-    from govreport_parser.frames import CELL_SCHEMA, cell_records, diagnostic_records, json_lines, report_record
+    from govreport_parser.frames import CELL_SCHEMA, cell_records, json_lines, report_record
 
     report = parse_file(path, job.options)
     cells = cell_records(report, path)
@@ -132,7 +131,6 @@ def file_records(path: str, job: RecordsJob) -> FileRecords:
         cells=() if job.jsonl else tuple(cells),
         cells_jsonl=json_lines(cells, CELL_SCHEMA) if job.jsonl else None,
         report=report_record(path, report),
-        diagnostics=tuple(diagnostic_records(report, path)),
         full_json=report.to_json() if job.full else None,
     )
 

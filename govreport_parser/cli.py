@@ -399,8 +399,9 @@ class _TableWriter:
         columns = list(zip(*self.rows, strict=True))
         batch = pa.RecordBatch.from_arrays(
             [
-                pa.array(values, type=field.type, from_pandas=True)
-                for values, field in zip(columns, self.arrow_schema, strict=True)
+                # NaN means "no value" in the frames; the files store it as null, which every reader understands.
+                pa.array([None if v != v else v for v in values] if kind == "float" else values, type=field.type)
+                for values, field, (_, kind) in zip(columns, self.arrow_schema, self.schema, strict=True)
             ],
             schema=self.arrow_schema,
         )
