@@ -214,12 +214,17 @@ def _map_pool(
         while next_yield < len(paths):
             for index, worker in enumerate(pool):
                 if worker.task is None and next_submit < len(paths) and next_submit - next_yield < window:
-                    if worker.done >= max_tasks:
-                        _stop(worker)
+                    if worker.done >= max_tasks or not worker.process.is_alive():
+                        # Retire a worn worker; also replace one that died while idle (e.g. the OOM killer).
+                        _stop(worker, kill=not worker.process.is_alive())
                         worker = pool[index] = _spawn(context, function, argument)
                     worker.task = (next_submit, paths[next_submit])
                     worker.started = time.monotonic()
-                    worker.conn.send(worker.task)
+                    try:
+                        worker.conn.send(worker.task)
+                    except OSError:
+                        # The pipe broke between the liveness check and the send; _collect reports the crash.
+                        pass
                     next_submit += 1
             busy = [worker for worker in pool if worker.task is not None]
             waits = [worker.started + timeout - time.monotonic() for worker in busy] if timeout else []

@@ -40,7 +40,9 @@ CODES: Mapping[str, CodeInfo] = MappingProxyType(
         "C003": CodeInfo("info", "Inline pinyin annotations left by a mirror site were removed."),
         "C004": CodeInfo("warning", "Injected spam text (gambling, link lists) was removed from the report text."),
         "C005": CodeInfo("info", "PDF page furniture (page numbers, running titles) was removed."),
-        "C006": CodeInfo("info", "Runs of '?' left by a mirror's broken re-encoding of spaces were replaced by spaces."),
+        "C006": CodeInfo(
+            "info", "Runs of '?' left by a mirror's broken re-encoding of spaces were replaced by spaces."
+        ),
         "S001": CodeInfo("warning", "No report title was found."),
         "S002": CodeInfo("error", "No section of the report format was found; the input may not be a report."),
         "S003": CodeInfo("warning", "A section of the format is missing."),
@@ -50,8 +52,12 @@ CODES: Mapping[str, CodeInfo] = MappingProxyType(
         "S007": CodeInfo("info", "A heading-like line matched no section of the format."),
         "M001": CodeInfo("warning", "The report year could not be determined."),
         "M002": CodeInfo("warning", "The reporting agency could not be determined."),
-        "M003": CodeInfo("info", "The format version from the table vocabulary differs from the one expected for the year."),
-        "M004": CodeInfo("warning", "The format version could not be determined from the vocabulary; the year decided it."),
+        "M003": CodeInfo(
+            "info", "The format version from the table vocabulary differs from the one expected for the year."
+        ),
+        "M004": CodeInfo(
+            "warning", "The format version could not be determined from the vocabulary; the year decided it."
+        ),
         "L001": CodeInfo("warning", "A label matched no canonical id; its values are kept as unplaced."),
         "L002": CodeInfo("info", "A label was matched approximately (fuzzy match); method and score are recorded."),
         "L003": CodeInfo("warning", "A label matched several canonical ids equally well and was left unmatched."),

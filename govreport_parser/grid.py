@@ -109,7 +109,7 @@ def _first_anchor(lines: tuple[str, ...], start: int, end: int) -> int | None:
 
 
 def is_prose(text: str) -> bool:
-    """True for a sentence of report prose: table cells never hold a full stop ('。'), prose nearly always does."""
+    """Return True for a sentence of report prose (table cells never hold a '。'; prose nearly always does)."""
     if "|" in text:
         return False
     if "。" in text:

@@ -14,7 +14,7 @@ from govreport_parser.document import HtmlDocument
 from govreport_parser.model import Grid, SourceSpan
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+    from lxml.etree import _Element as HtmlElement
 
 # The largest real report page in the samples is 111 KB; 8 M characters leaves ~70x headroom while keeping the worst
 # case (one lxml parse plus one walk) well under a few seconds.
@@ -37,6 +37,11 @@ CHROME_MAX_CHARS = 300
 DENSITY_MIN_LINE = 20
 # The densest block must hold at least this much text to be trusted as the article (two short paragraphs).
 DENSITY_MIN_CHARS = 200
+# Tags that separate words in a cell ('商业<p>企业</p>' reads '商业 企业'); inline tags do not ('申请人情<span>况').
+CELL_BLOCK_TAGS = ("p", "br", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6")
+CELL_TAGS = frozenset({"td", "th"})
+# The page root never counts as chrome, whatever class a CMS gives it.
+ROOT_TAGS = frozenset({"html", "body"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -150,11 +155,15 @@ def html_to_document(html: str, sink: DiagnosticSink) -> HtmlDocument:
     rules = _rules()
     walk = _Walk(rules=rules, sink=sink)
     body = root.find("body")
-    _render(body if body is not None else root, walk, in_cell=False)
+    top = body if body is not None else root
+    # Read the page title before pruning: <head> and <title> are dropped with the rest of the non-content.
+    page_title = _title(root, rules)
+    _prune(top, walk)
+    _render(top, walk)
     start, end = _main_block(walk, sink)
     lines = walk.lines[start:end]
     texts = [line.text for line in lines]
-    title = _title(root, rules) or _title_in(texts, rules)
+    title = page_title or _title_in(texts, rules)
     offset = 1
     if title is not None and not any(_compact(title) in _compact(text) for text in texts[:8]):
         texts.insert(0, title)
@@ -172,25 +181,27 @@ def html_to_document(html: str, sink: DiagnosticSink) -> HtmlDocument:
     return HtmlDocument(title=title, text="\n".join(texts), grids=tuple(grids))
 
 
-def expand_table(table: HtmlElement, *, rules: _Rules | None = None) -> ExpandedTable:
+def expand_table(table: HtmlElement) -> ExpandedTable:
     """Given a <table> element, return its grid with spans expanded and malformed structure repaired."""
-    walk = _Walk(rules=rules or _rules(), sink=DiagnosticSink())
-    return _expand(table, walk)
+    return _expand(table)
 
 
 def _parse(html: str, sink: DiagnosticSink) -> HtmlElement | None:
-    import lxml.html
+    from lxml import etree
 
     # lxml refuses str input that carries an XML encoding declaration, and NUL/control characters; neither is text.
     html = XML_DECLARATION.sub("", html, count=1)
     if CONTROL_CHARS.search(html):
         html = CONTROL_CHARS.sub(" ", html)
     # The HTML parser never fetches DTDs or entities; no_network makes that explicit. Comments and processing
-    # instructions are dropped at parse time so the walk never sees them.
-    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
+    # instructions are dropped at parse time so the walk never sees them. Plain etree elements, not lxml.html's
+    # element classes: the class lookup alone would cost a third of the walk.
+    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
     try:
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except (ValueError, lxml.etree.ParserError):
+        root = etree.fromstring(html, parser=parser)
+    except (ValueError, etree.ParserError, etree.XMLSyntaxError):
+        return None
+    if root is None:
         return None
     if any(DEPTH_ERROR in entry.message for entry in parser.error_log):
         sink.emit("H003", "the page nests elements beyond the parser's depth limit; deeper content was cut")
@@ -228,7 +239,7 @@ def _is_chrome(element: HtmlElement, rules: _Rules) -> bool:
     if not tokens:
         return False
     hit = any(token in rules.chrome_exact or token.startswith(rules.chrome_prefixes) for token in tokens)
-    return hit and len(element.text_content()) <= CHROME_MAX_CHARS
+    return hit and len(_text_of(element)) <= CHROME_MAX_CHARS
 
 
 def _is_hidden(element: HtmlElement) -> bool:
@@ -239,40 +250,71 @@ def _is_hidden(element: HtmlElement) -> bool:
 
 
 def _is_container(element: HtmlElement, rules: _Rules) -> bool:
-    identifier = element.get("id")
-    if identifier and identifier.lower() in rules.content_ids:
+    identifier = element.get("id") or ""
+    if identifier.lower() in rules.content_ids:
         return True
     classes = element.get("class")
     return bool(classes) and any(token in rules.content_classes for token in classes.lower().split())
 
 
-def _render(root: HtmlElement, walk: _Walk, *, in_cell: bool) -> list[str]:
-    """Walk `root` without recursion and append its lines to `walk` (or return them, inside a table cell)."""
+def _prune(root: HtmlElement, walk: _Walk) -> None:
+    """Drop what never holds report text: non-content tags, hidden elements, site-chrome widgets.
+
+    Candidates are found by C-level iteration and XPath, so Python only looks at the few elements that matter.
+    """
     rules = walk.rules
-    out: list[str] = []
+    count = int(root.xpath("count(.//*)"))  # type: ignore[arg-type]
+    if count > MAX_ELEMENTS:
+        walk.sink.emit("H003", f"the page has {count} elements; only the first {MAX_ELEMENTS} were read")
+    doomed = list(root.iter(*rules.drop_tags))
+    for element in root.xpath(".//*[@style or @hidden]"):  # type: ignore[union-attr]
+        if _is_hidden(element):  # type: ignore[arg-type]
+            doomed.append(element)  # type: ignore[arg-type]
+    for element in root.xpath(".//*[@class or @id]"):  # type: ignore[union-attr]
+        if element.tag not in ROOT_TAGS and _is_chrome(element, rules):  # type: ignore[union-attr, arg-type]
+            doomed.append(element)  # type: ignore[arg-type]
+    for element in doomed:
+        if element.getparent() is not None:
+            _drop(element)
+
+
+def _drop(element: HtmlElement) -> None:
+    """Remove `element` and its subtree but keep its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _text_of(element: HtmlElement) -> str:
+    from lxml import etree
+
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
+def _render(root: HtmlElement, walk: _Walk) -> None:
+    """Walk `root` without recursion and append its lines (text blocks and table rows) to `walk`."""
+    rules = walk.rules
     buffer: list[str] = []
     blocks: list[Any] = [root]
+    lines = walk.lines
 
     def flush() -> None:
         if buffer:
             text = _squash("".join(buffer))
             buffer.clear()
             if text:
-                if in_cell:
-                    out.append(text)
-                else:
-                    walk.lines.append(_Line(text=text, owner=blocks[-1]))
+                lines.append(_Line(text=text, owner=blocks[-1]))
 
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         element, closing = stack.pop()
-        walk.visited += 1
-        if walk.visited > 2 * MAX_ELEMENTS:
-            # Each element is visited twice (open, close); stop walking but keep what was rendered.
-            if not walk.truncated:
-                walk.truncated = True
-                walk.sink.emit("H003", f"the page has more than {MAX_ELEMENTS} elements; the rest was not read")
-            break
         if closing:
             if element.tag in rules.block_tags:
                 flush()
@@ -280,65 +322,52 @@ def _render(root: HtmlElement, walk: _Walk, *, in_cell: bool) -> list[str]:
             if element is not root and element.tail:
                 buffer.append(element.tail)
             continue
+        walk.visited += 1
+        if walk.visited > MAX_ELEMENTS:
+            walk.truncated = True
+            walk.sink.emit("H003", f"the page has more than {MAX_ELEMENTS} elements; the rest was not read")
+            break
         tag = element.tag
-        if not isinstance(tag, str) or tag in rules.drop_tags or _is_hidden(element) or _is_chrome(element, rules):
-            if element.tail and element is not root:
-                buffer.append(element.tail)
-            continue
-        if tag == "br" or tag == "hr":
-            flush()
-            if element.tail:
-                buffer.append(element.tail)
-            continue
         if tag == "table" and element is not root:
             flush()
-            table_lines = _table(element, walk, in_cell=in_cell)
-            if table_lines is not None:
-                if in_cell:
-                    out.extend(table_lines)
+            if _table(element, walk):
                 if element.tail:
                     buffer.append(element.tail)
                 continue
         if tag in rules.block_tags:
             flush()
             blocks.append(element)
-            if not in_cell and _is_container(element, rules):
+            if _is_container(element, rules):
                 walk.containers.append(element)
         if element.text:
             buffer.append(element.text)
         stack.append((element, True))
         stack.extend((child, False) for child in reversed(element))
     flush()
-    return out
 
 
-def _table(table: HtmlElement, walk: _Walk, *, in_cell: bool) -> list[str] | None:
-    """Render a data table as pipe rows (returned inside a cell, appended to `walk` otherwise); None for layout."""
-    if table.find(".//table") is not None and not in_cell:
+def _table(table: HtmlElement, walk: _Walk) -> bool:
+    """Render a data table as pipe rows into `walk`; return False for a layout table (walked as blocks instead)."""
+    if table.find(".//table") is not None:
         # A table that holds tables is page layout (old CMS templates): its cells are rendered as ordinary blocks.
-        return None
-    expanded = _expand(table, walk)
+        return False
+    expanded = _expand(table)
     if not expanded.slots:
-        return []
-    if not in_cell and (
-        len(expanded.slots[0]) == 1 or any(len(slot.text) > LAYOUT_CELL_CHARS for row in expanded.slots for slot in row)
-    ):
+        return True
+    if len(expanded.slots[0]) == 1 or any(len(slot.text) > LAYOUT_CELL_CHARS for row in expanded.slots for slot in row):
         # One column (a boxed note, a breadcrumb bar) or prose-sized cells: layout, not one of the report's tables.
-        return None
+        return False
     if expanded.repairs:
         walk.sink.emit("H002", "malformed table repaired: " + ", ".join(expanded.repairs), repairs=expanded.repairs)
-    if in_cell:
-        # A table nested in a value cell is read as words of that cell; pipes would break the outer row.
-        return [" ".join(text for text in row if text) for row in _origin_texts(expanded)]
     index = len(walk.tables)
     walk.tables.append(expanded)
     caption = table.find("caption")
     if caption is not None:
-        text = _squash(caption.text_content())
+        text = _squash(_text_of(caption))
         if text:
             walk.lines.append(_Line(text=text, owner=table))
     walk.lines.extend(_Line(text=line, owner=table, table=index) for line in expanded.pipe_rows())
-    return []
+    return True
 
 
 def _origin_texts(expanded: ExpandedTable) -> list[list[str]]:
@@ -400,14 +429,54 @@ def _span(value: str | None, name: str, repairs: list[str]) -> int:
     return number
 
 
-def _cell_text(cell: HtmlElement, walk: _Walk) -> str:
-    # Most value cells are a bare number: skip the walk for them.
-    text = _squash(cell.text or "") if len(cell) == 0 else " ".join(_render(cell, walk, in_cell=True))
-    return text.replace("|", "｜")
+def _multi_block_cells(table: HtmlElement) -> set[int]:
+    """Given a table, return the ids of its cells holding two or more blocks, whose words need separating."""
+    seen: dict[int, int] = {}
+    for element in table.iter(*CELL_BLOCK_TAGS):
+        # A lone block still needs separating when something sits beside it ('结果<p>纠正</p>').
+        parent = element.getparent()
+        alone = (
+            element.tag != "br"
+            and element.getprevious() is None
+            and not (element.tail or "").strip()
+            and parent is not None
+            and not (parent.text or "").strip()
+        )
+        while parent is not None and parent.tag not in CELL_TAGS:
+            parent = parent.getparent()
+        if parent is not None:
+            key = id(parent)
+            seen[key] = seen.get(key, 0) + (1 if alone else 2)
+    return {key for key, count in seen.items() if count > 1}
 
 
-def _expand(table: HtmlElement, walk: _Walk) -> ExpandedTable:
+def _cell_text(cell: HtmlElement, separate: bool) -> str:
+    """Given a table cell, return its text on one line: block boundaries inside it become spaces."""
+    from lxml import etree
+
+    if not separate:
+        # The usual Word/CMS cell '<td><p><span>821</span></p></td>': its text in one C call.
+        text = etree.tostring(cell, method="text", encoding=str, with_tail=False)
+    else:
+        parts: list[str] = []
+        for event, element in etree.iterwalk(cell, events=("start", "end")):
+            block = element.tag in CELL_BLOCK_TAGS
+            if event == "start":
+                if block:
+                    parts.append(" ")
+                parts.append(element.text or "")
+            else:
+                if block:
+                    parts.append(" ")
+                if element is not cell:
+                    parts.append(element.tail or "")
+        text = "".join(parts)
+    return _squash(text).replace("|", "｜")
+
+
+def _expand(table: HtmlElement) -> ExpandedTable:
     rows, repairs = _rows(table)
+    multi = _multi_block_cells(table)
     while rows and not rows[-1]:
         rows.pop()
     height = len(rows)
@@ -431,7 +500,7 @@ def _expand(table: HtmlElement, walk: _Walk) -> ExpandedTable:
                 clipped = True
                 if c >= MAX_COLUMNS or len(occupied) >= MAX_GRID_CELLS:
                     break
-            slot = _Slot(text=_cell_text(cell, walk), row=r, column=c)
+            slot = _Slot(text=_cell_text(cell, id(cell) in multi), row=r, column=c)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     occupied.setdefault((r + dr, c + dc), slot)
@@ -543,10 +612,10 @@ def _title(root: HtmlElement, rules: _Rules) -> str | None:
     """Given the page, return the report title from its headings or <title>, or None."""
     candidates: list[str] = []
     for element in root.iter("h1", "h2", "h3"):
-        candidates.append(_squash(element.text_content()))
+        candidates.append(_squash(_text_of(element)))
     for element in root.iter("title"):
         # Page titles carry the site name after a separator: '…年度报告-沭阳县发改局'.
-        candidates.extend(TITLE_SEPARATORS.split(_squash(element.text_content())))
+        candidates.extend(TITLE_SEPARATORS.split(_squash(_text_of(element))))
     named = [
         text for text in candidates if TITLE_LENGTH[0] <= len(text) <= TITLE_LENGTH[1] and _names_report(text, rules)
     ]

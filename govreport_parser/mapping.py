@@ -161,7 +161,9 @@ class _Tokenizer:
             cell = cells[index]
             if cell.kind == g.PIPE_ROW:
                 row_cells = [cell]
-                while index + 1 < len(cells) and cells[index + 1].kind == g.PIPE_ROW and cells[index + 1].row == cell.row:
+                while (
+                    index + 1 < len(cells) and cells[index + 1].kind == g.PIPE_ROW and cells[index + 1].row == cell.row
+                ):
                     index += 1
                     row_cells.append(cells[index])
                 yield from self._pipe_row(row_cells)
@@ -251,7 +253,9 @@ class _Tokenizer:
             return (), None
         entries = self.lexicon.entries.get(key)
         if entries:
-            return entries, LabelMatch(entries[0].id, text, "exact" if fold(text).strip().endswith(key) else "alias", 1.0, ordinal)
+            return entries, LabelMatch(
+                entries[0].id, text, "exact" if fold(text).strip().endswith(key) else "alias", 1.0, ordinal
+            )
         # Labels followed by a definition or note ('规章:地方行政规章指…', '规章(设区的市…)').
         for separator in ("(", ":", ","):
             if separator in key:
@@ -269,9 +273,7 @@ class _Tokenizer:
         found = _fuzzy(text, key, ordinal, {k: tuple(e.id for e in v) for k, v in self.lexicon.entries.items()})
         if found.id is None:
             return (), found if found.candidates else None
-        entries = tuple(
-            entry for entries in self.lexicon.entries.values() for entry in entries if entry.id == found.id
-        )
+        entries = tuple(entry for entries in self.lexicon.entries.values() for entry in entries if entry.id == found.id)
         return tuple(dict.fromkeys(entries)), found
 
     def _scan(self, text: str, line: int) -> Iterator[_Token]:
@@ -320,7 +322,7 @@ class _Tokenizer:
 
 
 def _is_fragment(lexicon: _Lexicon, text: str) -> bool:
-    """True for a piece of a header label broken over lines ('商业' / '企业', '于第三项加第四项之和)')."""
+    """Return True for a piece of a header label broken over lines ('商业' / '企业', '于第三项加第四项之和)')."""
     pieces = [label_key(piece).key for piece in text.split()]
     return bool(pieces) and all(piece and any(piece in k for k in lexicon.entries) for piece in pieces)
 
@@ -402,8 +404,7 @@ class _Builder:
     def _table_for(self, entries: tuple[_Entry, ...]) -> str | None:
         tables = {entry.table for entry in entries}
         if self.current is not None and self.current.table in tables:
-            if len(tables) == 1 or self.current.table != "table4" or tables == {"table4"}:
-                return self.current.table
+            return self.current.table
         if len(tables) == 1:
             return next(iter(tables))
         # '总计' and '其他' belong to several tables: they never switch tables on their own.
@@ -437,11 +438,8 @@ class _Builder:
             return
         rows = [e for e in candidates if e.axis == "row"]
         headers = [e for e in candidates if e.axis != "row"]
-        if rows and headers and table == "table3":
-            # '总计'/'其他' are header cells until the first data row, row labels after it.
-            use_rows = not occurrence.header_phase
-        else:
-            use_rows = bool(rows)
+        # '总计'/'其他' are header cells until the first data row, row labels after it.
+        use_rows = not occurrence.header_phase if rows and headers and table == "table3" else bool(rows)
         if not use_rows:
             if table == "table2" and any(e.id.startswith("art20_") for e in headers):
                 self._block_caption(occurrence, headers, token.line)
@@ -474,7 +472,9 @@ class _Builder:
             self.sink.emit(
                 "L002",
                 f"label {token.text!r} read as {table}/{row_id} (fuzzy, score {token.match.score})",
-                span=SourceSpan(line_start=token.line, line_end=token.line, section=self.section_id, table=table, row=row_id),
+                span=SourceSpan(
+                    line_start=token.line, line_end=token.line, section=self.section_id, table=table, row=row_id
+                ),
                 label=token.text,
                 id=row_id,
                 score=token.match.score,
@@ -507,14 +507,18 @@ class _Builder:
     def _diagnose_repeat(self, occurrence: _Occurrence, row_id: str, token: _Token) -> None:
         previous = occurrence.rows[row_id]
         occurrence.unplaced.extend(
-            UnplacedValue(raw=v.text, row=row_id, label=previous.label, span=SourceSpan(line_start=v.line, line_end=v.line))
+            UnplacedValue(
+                raw=v.text, row=row_id, label=previous.label, span=SourceSpan(line_start=v.line, line_end=v.line)
+            )
             for v in previous.values
             if v.kind == "value"
         )
         self.sink.emit(
             "T005",
             f"row {occurrence.table}/{row_id} appears twice; the later one is used",
-            span=SourceSpan(line_start=token.line, line_end=token.line, section=self.section_id, table=occurrence.table, row=row_id),
+            span=SourceSpan(
+                line_start=token.line, line_end=token.line, section=self.section_id, table=occurrence.table, row=row_id
+            ),
             first_line=previous.line,
         )
 
@@ -533,7 +537,9 @@ class _Builder:
         if token.kind == "value":
             label = self.pending_unknown.text if self.pending_unknown is not None else None
             occurrence.unplaced.append(
-                UnplacedValue(raw=token.text, row=None, label=label, span=SourceSpan(line_start=token.line, line_end=token.line))
+                UnplacedValue(
+                    raw=token.text, row=None, label=label, span=SourceSpan(line_start=token.line, line_end=token.line)
+                )
             )
 
     def _unknown(self, token: _Token) -> None:
@@ -551,7 +557,9 @@ class _Builder:
         self.sink.emit(
             "L001",
             f"unknown label {token.text!r} in {occurrence.table}",
-            span=SourceSpan(line_start=token.line, line_end=token.line, section=self.section_id, table=occurrence.table),
+            span=SourceSpan(
+                line_start=token.line, line_end=token.line, section=self.section_id, table=occurrence.table
+            ),
             severity="info" if occurrence.header_phase else "warning",
             label=token.text,
         )
@@ -654,7 +662,9 @@ def _choose(
             sink.emit(
                 "T002",
                 f"{table_id} was found in section {keep_section}, not in its own section {home}",
-                span=SourceSpan(line_start=keep.line_start, line_end=keep.line_end, section=keep_section, table=table_id),
+                span=SourceSpan(
+                    line_start=keep.line_start, line_end=keep.line_end, section=keep_section, table=table_id
+                ),
                 expected_section=home,
                 actual_section=keep_section,
             )
@@ -667,7 +677,9 @@ def _choose(
                 "T003",
                 f"section {other_section} holds {'a copy' if identical else 'another version'} of {table_id}; "
                 f"the one in section {keep_section} is kept",
-                span=SourceSpan(line_start=other.line_start, line_end=other.line_end, section=other_section, table=table_id),
+                span=SourceSpan(
+                    line_start=other.line_start, line_end=other.line_end, section=other_section, table=table_id
+                ),
                 kept_section=keep_section,
                 identical=identical,
             )
@@ -703,13 +715,17 @@ def _diagnose_missing(
                 sink.emit(
                     "T004",
                     f"{table_id} in section {home} has its header but no rows",
-                    span=SourceSpan(line_start=span, line_end=getattr(section, "line_end", None), section=home, table=table_id),
+                    span=SourceSpan(
+                        line_start=span, line_end=getattr(section, "line_end", None), section=home, table=table_id
+                    ),
                 )
                 continue
             sink.emit(
                 "T001",
                 f"section {home} has no {table_id}",
-                span=SourceSpan(line_start=span, line_end=getattr(section, "line_end", None), section=home, table=table_id),
+                span=SourceSpan(
+                    line_start=span, line_end=getattr(section, "line_end", None), section=home, table=table_id
+                ),
             )
 
 
@@ -745,7 +761,9 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
                         "T005",
                         f"row {spec.id}/{row.id} has {len(numbers)} values for {len(columns)} columns; "
                         "positions are unknown, so they are kept as unplaced",
-                        span=SourceSpan(line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id),
+                        span=SourceSpan(
+                            line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id
+                        ),
                         expected=len(columns),
                         actual=len(numbers),
                         raw=tuple(v.text for v in row.values if v.kind != "blank" or v.text),
@@ -767,14 +785,18 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
             "T004",
             f"{spec.id} lacks {len(missing)} of its {len(spec.leaf_rows)} rows"
             + (" (the document ends inside the table)" if occurrence.truncated else ""),
-            span=SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table=spec.id),
+            span=SourceSpan(
+                line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table=spec.id
+            ),
             missing=tuple(missing),
         )
     return Table(
         id=spec.id,
         cells=ordered,
         unplaced=tuple(unplaced),
-        span=SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table=spec.id),
+        span=SourceSpan(
+            line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table=spec.id
+        ),
         complete=complete,
     )
 
@@ -806,9 +828,14 @@ def _fit(tokens: Sequence[_Token], expected: int) -> list[_Token] | None:
 
 def _is_glued(tokens: Sequence[_Token], expected: int) -> bool:
     numbers = [t for t in tokens if t.kind == "value"]
-    return expected > 1 and bool(numbers) and all(t.glued or t.text == "0" for t in numbers) and any(t.glued for t in numbers) and sum(
-        len(t.text) for t in numbers
-    ) >= expected and len(numbers) < expected
+    return (
+        expected > 1
+        and bool(numbers)
+        and all(t.glued or t.text == "0" for t in numbers)
+        and any(t.glued for t in numbers)
+        and sum(len(t.text) for t in numbers) >= expected
+        and len(numbers) < expected
+    )
 
 
 def _cell(
@@ -822,7 +849,9 @@ def _cell(
     *,
     inferred: bool = False,
 ) -> Cell:
-    span = SourceSpan(line_start=token.line, line_end=token.line, section=section_id, table=spec.id, row=row.id, column=column)
+    span = SourceSpan(
+        line_start=token.line, line_end=token.line, section=section_id, table=spec.id, row=row.id, column=column
+    )
     value = token.number if token.kind == "value" else None
     if value is not None:
         value = _check_value(spec, row.id, column, value_type, value, token, sink, span)
@@ -854,7 +883,12 @@ def _check_value(
         sink.emit("T010", f"unit stripped from {token.text!r} in {key}", span=span, raw=token.text)
     signed_ok = value_type == "signed_integer"
     if value < 0 and not signed_ok:
-        sink.emit("T009", f"negative value {token.text!r} in {key}, which the format does not allow", span=span, raw=token.text)
+        sink.emit(
+            "T009",
+            f"negative value {token.text!r} in {key}, which the format does not allow",
+            span=span,
+            raw=token.text,
+        )
     if isinstance(value, Decimal) and value_type not in ("decimal", "money_with_optional_unit"):
         sink.emit("T009", f"decimal value {token.text!r} in the whole-number cell {key}", span=span, raw=token.text)
     return value
@@ -902,7 +936,9 @@ def _table4_cells(
             sink.emit(
                 "T005",
                 f"table4 has {len(numbers)} values where the format has {TABLE4_VALUES}; they are kept as unplaced",
-                span=SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"),
+                span=SourceSpan(
+                    line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"
+                ),
                 expected=TABLE4_VALUES,
                 actual=len(numbers),
             )
@@ -918,7 +954,9 @@ def _table4_cells(
         sink.emit(
             "T004",
             f"table4 has only {len(tokens)} of {TABLE4_VALUES} values (the document ends inside the table)",
-            span=SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"),
+            span=SourceSpan(
+                line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"
+            ),
         )
 
 
@@ -931,7 +969,9 @@ def _solve_table4(
         return None
     digits = "".join(t.text for t in numbers)
     solution = glued.solve_table4(digits)
-    span = SourceSpan(line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4")
+    span = SourceSpan(
+        line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"
+    )
     values = [v for row in TABLE4_ROWS for v in solution.values.get(row, ())]
     if len(values) == TABLE4_VALUES:
         sink.emit("T007", f"table4 digits {digits!r} split by row totals", span=span, digits=digits)
@@ -963,7 +1003,11 @@ def _solve_glued(
                 if spec.row(row.id).is_group:
                     continue
                 if row in glued_rows:
-                    inputs.append(glued.GluedRow(row=row.id, digits="".join(v.text for v in row.values if v.kind == "value"), values=None))
+                    inputs.append(
+                        glued.GluedRow(
+                            row=row.id, digits="".join(v.text for v in row.values if v.kind == "value"), values=None
+                        )
+                    )
                 else:
                     fitted = _fit(row.values, len(spec.columns_of(row.id)))
                     values = tuple(t.number if isinstance(t.number, int) else None for t in fitted) if fitted else None
@@ -991,10 +1035,13 @@ def _solve_glued(
         if values is not None and len(values) == len(columns):
             for column, number in zip(columns, values, strict=True):
                 token = _Token("value", digits, row.line, number=number, status="value")
-                cells[(row.id, column.id)] = _cell(spec, row, column.id, column.value_type, token, sink, section_id, inferred=True)
+                cells[(row.id, column.id)] = _cell(
+                    spec, row, column.id, column.value_type, token, sink, section_id, inferred=True
+                )
             sink.emit(
                 "T007",
-                f"{spec.id}/{row.id}: glued digits {digits!r} split as {'|'.join(map(str, values))} by the format's arithmetic",
+                f"{spec.id}/{row.id}: glued digits {digits!r} split as {'|'.join(map(str, values))} "
+                "by the format's arithmetic",
                 span=span,
                 digits=digits,
                 split=tuple(values),

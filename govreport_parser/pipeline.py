@@ -65,7 +65,7 @@ class _Run:
         except RecursionError as error:
             self.sink.emit("P001", f"stage {name} hit the recursion limit: {error}", stage=name)
             result = fallback
-        except Exception as error:  # noqa: BLE001 - the lenient contract: a document never crashes the parse
+        except Exception as error:
             self.sink.emit("P001", f"stage {name} failed: {type(error).__name__}: {error}", stage=name)
             result = fallback
         self.stages.append((name, result))
@@ -124,23 +124,23 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
         lambda: segment.lines_to_segments(cleaned, vocabulary, sink),
         Segmented(title=None, title_line=None, sections=(), report_end=len(cleaned.lines)),
     )
-    report_meta = state.stage(
-        "meta", lambda: meta.segments_to_meta(cleaned, segmented, vocabulary, sink), ReportMeta()
-    )
+    report_meta = state.stage("meta", lambda: meta.segments_to_meta(cleaned, segmented, vocabulary, sink), ReportMeta())
     version = options.format_version or state.stage(
         "version",
         lambda: meta.detect_version(cleaned, vocabulary, report_meta.year, sink),
         None,
     )
-    regions = state.stage("grid", lambda: grid.segments_to_regions(cleaned, segmented, vocabulary), ())
+    no_regions: tuple[grid.TableRegion, ...] = ()
+    regions = state.stage("grid", lambda: grid.segments_to_regions(cleaned, segmented, vocabulary), no_regions)
     mapped = state.stage(
         "map",
         lambda: mapping.regions_to_tables(regions, segmented, version, vocabulary, sink, fuzzy=options.fuzzy_labels),
         mapping.MappedTables(),
     )
     state.stage("validate", lambda: validate.check_tables(mapped.tables, version, vocabulary, sink), None)
+    no_sections: tuple[Section, ...] = ()
     sections = state.stage(
-        "sections", lambda: _build_sections(cleaned, segmented, regions, mapped, grids_by_line), ()
+        "sections", lambda: _build_sections(cleaned, segmented, regions, mapped, grids_by_line), no_sections
     )
     figures: tuple[Any, ...] = ()
     if options.extract_figures and sections:

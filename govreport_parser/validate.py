@@ -45,7 +45,9 @@ def _terms(side: str) -> tuple[tuple[int, str], ...]:
     return terms
 
 
-def check_tables(tables: Mapping[str, Table], version: str | None, vocabulary: Vocabulary, sink: DiagnosticSink) -> None:
+def check_tables(
+    tables: Mapping[str, Table], version: str | None, vocabulary: Vocabulary, sink: DiagnosticSink
+) -> None:
     """Emit A001/A002/A003 for every relation that fails, A004 where one cannot be checked for missing cells."""
     for table_id, table in tables.items():
         spec = vocabulary.table(version or "gov_2021", table_id)
@@ -77,7 +79,9 @@ def _check(relation: Relation, spec: TableSpec, table: Table, sink: DiagnosticSi
     unchecked: list[str] = []
     if scope == "each_column":
         for column in (c for c in spec.columns if not c.is_group):
-            if not _evaluate(relation, equation, lambda name, c=column.id: grid.get((name, c)), spec, sink, column=column.id):
+            if not _evaluate(
+                relation, equation, lambda name, c=column.id: grid.get((name, c)), spec, sink, column=column.id
+            ):
                 unchecked.append(f"column {column.id}")
     elif scope == "each_row" or scope.startswith("each_row_of_block:"):
         block = scope.split(":", 1)[1] if ":" in scope else None
@@ -131,7 +135,10 @@ def _evaluate(
         # the other cells add up to.
         actual=_fmt(left),
         expected=_fmt(right),
-        values=tuple((name, _fmt(cell.value) if cell is not None and cell.value is not None else None) for name, cell in cells.items()),
+        values=tuple(
+            (name, _fmt(cell.value) if cell is not None and cell.value is not None else None)
+            for name, cell in cells.items()
+        ),
     )
     return True
 

@@ -121,9 +121,7 @@ class TableSpec:
 
     def cell_keys(self) -> tuple[tuple[str, str, str | None], ...]:
         """Every (row, column, block) of the table in canonical order."""
-        return tuple(
-            (row.id, column.id, row.block) for row in self.leaf_rows for column in self.columns_of(row.id)
-        )
+        return tuple((row.id, column.id, row.block) for row in self.leaf_rows for column in self.columns_of(row.id))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,13 +221,21 @@ def _compile_table(version: str, table: Mapping[str, Any]) -> TableSpec:
                 for c in block["columns"]
             )
             blocks.append(
-                BlockSpec(id=block["id"], label=block["label"], columns=block_columns, rows=tuple(r["id"] for r in block["rows"]))
+                BlockSpec(
+                    id=block["id"],
+                    label=block["label"],
+                    columns=block_columns,
+                    rows=tuple(r["id"] for r in block["rows"]),
+                )
             )
             header_labels.extend([block["label"], *block.get("variants", ())])
             for row in block["rows"]:
                 rows.append(
                     RowSpec(
-                        id=row["id"], label=row["label"], block=block["id"], optional=bool(row.get("regional_extension"))
+                        id=row["id"],
+                        label=row["label"],
+                        block=block["id"],
+                        optional=bool(row.get("regional_extension")),
                     )
                 )
                 row_entries.append(row)

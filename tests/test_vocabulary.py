@@ -99,7 +99,9 @@ def test_ids_are_the_reference_ids() -> None:
 
 def test_user_vocabulary_adds_variants_but_never_ids(tmp_path) -> None:  # type: ignore[no-untyped-def]
     extra = tmp_path / "extra.json"
-    extra.write_text(json.dumps({"variants": {"gov_2021/table2/decisions_this_year": ["本年办件量"]}}), encoding="utf-8")
+    extra.write_text(
+        json.dumps({"variants": {"gov_2021/table2/decisions_this_year": ["本年办件量"]}}), encoding="utf-8"
+    )
     vocabulary = load_vocabulary(extra)
     spec = vocabulary.table("gov_2021", "table2")
     assert spec is not None and vocabulary.match_column("本年办件量", spec).id == "decisions_this_year"
