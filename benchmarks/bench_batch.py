@@ -11,6 +11,8 @@ a sampler thread sums the RSS of the CLI process and all its descendants (worker
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -43,16 +45,16 @@ def generate(folder: Path, n: int) -> int:
 def tree_rss(process: psutil.Process) -> int:
     total = 0
     for proc in [process, *process.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             total += proc.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
     return total
 
 
 def run_cli(inputs: Path, out: Path, workers: int, fmt: str) -> dict[str, float]:
     if out.exists():
         shutil.rmtree(out)
+    # Other work on the machine skews a 2-core speed-up; print the load so a reader can discount a noisy run.
+    print(f"    load average before the run: {os.getloadavg()[0]:.2f}")
     command = [sys.executable, "-m", "govreport_parser.cli", "parse", str(inputs), "-o", str(out)]
     command += ["--workers", str(workers), "--format", fmt]
     started = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import glob
 import io
@@ -220,11 +221,9 @@ def _map_pool(
                         worker = pool[index] = _spawn(context, function, argument)
                     worker.task = (next_submit, paths[next_submit])
                     worker.started = time.monotonic()
-                    try:
+                    # If the pipe broke between the liveness check and the send, _collect reports the crash.
+                    with contextlib.suppress(OSError):
                         worker.conn.send(worker.task)
-                    except OSError:
-                        # The pipe broke between the liveness check and the send; _collect reports the crash.
-                        pass
                     next_submit += 1
             busy = [worker for worker in pool if worker.task is not None]
             waits = [worker.started + timeout - time.monotonic() for worker in busy] if timeout else []
