@@ -9,6 +9,9 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+# lxml is the HTML path's own dependency; this module is imported only when a page is parsed (see pipeline).
+from lxml import etree
+
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import HtmlDocument
 from govreport_parser.model import Grid, SourceSpan
@@ -187,8 +190,6 @@ def expand_table(table: HtmlElement) -> ExpandedTable:
 
 
 def _parse(html: str, sink: DiagnosticSink) -> HtmlElement | None:
-    from lxml import etree
-
     # lxml refuses str input that carries an XML encoding declaration, and NUL/control characters; neither is text.
     html = XML_DECLARATION.sub("", html, count=1)
     if CONTROL_CHARS.search(html):
@@ -253,8 +254,8 @@ def _is_container(element: HtmlElement, rules: _Rules) -> bool:
     identifier = element.get("id") or ""
     if identifier.lower() in rules.content_ids:
         return True
-    classes = element.get("class")
-    return bool(classes) and any(token in rules.content_classes for token in classes.lower().split())
+    classes = element.get("class") or ""
+    return any(token in rules.content_classes for token in classes.lower().split())
 
 
 def _prune(root: HtmlElement, walk: _Walk) -> None:
@@ -293,8 +294,6 @@ def _drop(element: HtmlElement) -> None:
 
 
 def _text_of(element: HtmlElement) -> str:
-    from lxml import etree
-
     return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
@@ -452,8 +451,6 @@ def _multi_block_cells(table: HtmlElement) -> set[int]:
 
 def _cell_text(cell: HtmlElement, separate: bool) -> str:
     """Given a table cell, return its text on one line: block boundaries inside it become spaces."""
-    from lxml import etree
-
     if not separate:
         # The usual Word/CMS cell '<td><p><span>821</span></p></td>': its text in one C call.
         text = etree.tostring(cell, method="text", encoding=str, with_tail=False)
@@ -489,8 +486,9 @@ def _expand(table: HtmlElement) -> ExpandedTable:
         for cell in cells:
             while (r, c) in occupied:
                 c += 1
-            colspan = _span(cell.get("colspan"), "colspan", repairs)
-            rowspan = _span(cell.get("rowspan"), "rowspan", repairs)
+            colspan_value, rowspan_value = cell.get("colspan"), cell.get("rowspan")
+            colspan = 1 if colspan_value is None else _span(colspan_value, "colspan", repairs)
+            rowspan = 1 if rowspan_value is None else _span(rowspan_value, "rowspan", repairs)
             # rowspan=0 and spans past the last row both mean "to the end of the table".
             if rowspan == 0 or r + rowspan > height:
                 rowspan = height - r
