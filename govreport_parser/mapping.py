@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from govreport_parser import grid as g
 from govreport_parser.diagnostics import DiagnosticSink
@@ -19,6 +19,8 @@ from govreport_parser.normalize import fold, label_key, parse_value
 from govreport_parser.vocabulary import CANONICAL_TABLES, LabelMatch, TableSpec, Vocabulary
 
 DEFAULT_VERSION = "gov_2021"
+# Distinct cell texts kept per lexicon; a batch of thousands of reports repeats far fewer than this.
+TOKEN_CACHE_SIZE = 50_000
 TABLE4_VALUES = 15
 TABLE4_ROWS = ("review", "litigation_direct", "litigation_after_review")
 # Printed group headers of table 四 that format.json keeps only as a row's `group` field.
@@ -45,7 +47,7 @@ class _Entry:
     id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Lexicon:
     version: str
     specs: Mapping[str, TableSpec]
@@ -53,6 +55,8 @@ class _Lexicon:
     scan_re: re.Pattern[str] | None
     ordinals: Mapping[tuple[str, str], str]
     """Printed item number of each row label, e.g. ('table3', 'denied_law_prohibited') → '2'."""
+    token_cache: dict[tuple[bool, str], tuple[_Token, ...]] = field(default_factory=dict, compare=False)
+    """Classification of each distinct cell text; depends only on the text and this lexicon."""
 
 
 @lru_cache(maxsize=8)
@@ -121,8 +125,7 @@ def _scan_pattern(entries: Mapping[str, tuple[_Entry, ...]], numbered: tuple[str
 TokenKind = Literal["label", "value", "blank", "text", "row_end"]
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     kind: TokenKind
     text: str
     line: int
@@ -130,8 +133,8 @@ class _Token:
     match: LabelMatch | None = None
     number: Number | None = None
     status: CellStatus = "blank"
+    # A blank that may be span padding (a trailing empty pipe cell); used only to fill a short row.
     soft: bool = False
-    """A blank that may be span padding (a trailing empty pipe cell); used only to fill a short row."""
     glued: bool = False
     unit_stripped: bool = False
     signed: bool = False
@@ -195,6 +198,19 @@ class _Tokenizer:
         yield _Token("row_end", "", row_cells[0].line)
 
     def _text(self, text: str, line: int) -> Iterator[_Token]:
+        # Cells repeat across rows and reports ('0', '规章', headers): classify each distinct text once.
+        cache = self.lexicon.token_cache
+        key = (self.fuzzy, text)
+        tokens = cache.get(key)
+        if tokens is None:
+            tokens = tuple(self._classify(text, 0))
+            if len(cache) >= TOKEN_CACHE_SIZE:
+                cache.clear()
+            cache[key] = tokens
+        for token in tokens:
+            yield token._replace(line=line)
+
+    def _classify(self, text: str, line: int) -> Iterator[_Token]:
         value = self._value(text, line)
         if value is not None:
             yield value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from os import PathLike
@@ -102,6 +102,9 @@ class TableSpec:
     column_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     header_keys: frozenset[str] = frozenset()
     """Normalized labels of header-only cells (captions, group headers, notes) that carry no value."""
+    row_index: Mapping[str, RowSpec] = field(default_factory=dict)
+    """Rows by id (built by `_compile_table`; lookups are on the hot path of mapping)."""
+    columns_by_row: Mapping[str, tuple[ColumnSpec, ...]] = field(default_factory=dict)
 
     @property
     def leaf_rows(self) -> tuple[RowSpec, ...]:
@@ -110,10 +113,14 @@ class TableSpec:
 
     def row(self, row_id: str) -> RowSpec:
         """Return the spec of `row_id`."""
-        return next(row for row in self.rows if row.id == row_id)
+        found = self.row_index.get(row_id)
+        return found if found is not None else next(row for row in self.rows if row.id == row_id)
 
     def columns_of(self, row_id: str) -> tuple[ColumnSpec, ...]:
         """Value columns of a row (block columns for table2)."""
+        cached = self.columns_by_row.get(row_id)
+        if cached is not None:
+            return cached
         if self.blocks:
             block_id = self.row(row_id).block
             return next(block.columns for block in self.blocks if block.id == block_id)
@@ -280,7 +287,7 @@ def _compile_table(version: str, table: Mapping[str, Any]) -> TableSpec:
         Relation(id=r["id"], table=r.get("table", table["id"]), scope=r["scope"], kind=r["kind"], expr=r["expr"])
         for r in table.get("relations", ())
     )
-    return TableSpec(
+    spec = TableSpec(
         id=table["id"],
         version=version,
         rows=tuple(rows),
@@ -290,7 +297,9 @@ def _compile_table(version: str, table: Mapping[str, Any]) -> TableSpec:
         row_keys=MappingProxyType(_compile_keys(row_entries)),
         column_keys=MappingProxyType(_compile_keys(column_entries)),
         header_keys=frozenset(label_key(label).key for label in header_labels),
+        row_index=MappingProxyType({row.id: row for row in rows}),
     )
+    return replace(spec, columns_by_row=MappingProxyType({row.id: spec.columns_of(row.id) for row in rows}))
 
 
 def _match(raw: str, keys: Mapping[str, tuple[str, ...]], *, fuzzy: bool) -> LabelMatch:
