@@ -123,14 +123,15 @@ class ExpandedTable:
         return tuple(tuple(slot.text for slot in row) for row in self.slots)
 
     def pipe_rows(self) -> tuple[str, ...]:
-        """Return one `cell | cell |` line per row; positions covered by a span but not its origin are empty."""
+        """Return one `cell | cell |` line per row, in the scraped pipe-row convention the text path reads.
+
+        A cell is ` text |` (an empty cell ` |`, read as blank); a position covered by a span but not its origin is
+        a bare `|` glued to the previous pipe (read as span padding, never as a value).
+        """
         lines = []
         for r, row in enumerate(self.slots):
-            parts = [
-                (f"{slot.text} |" if slot.text and slot.row == r and slot.column == c else "|")
-                for c, slot in enumerate(row)
-            ]
-            lines.append(" ".join(parts))
+            parts = [(f" {slot.text} |" if slot.row == r and slot.column == c else "|") for c, slot in enumerate(row)]
+            lines.append("".join(parts).strip())
         return tuple(lines)
 
 

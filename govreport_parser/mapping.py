@@ -189,6 +189,8 @@ class _Tokenizer:
             if cell.text.strip():
                 seen_content = True
                 yield from self._text(cell.text, cell.line)
+            elif not cell.text:
+                continue  # '||': the padding of a merged cell, never a value of its own
             elif seen_content:
                 if position < last_content:
                     yield _Token("blank", cell.text, cell.line)
@@ -1029,7 +1031,8 @@ def _solve_glued(
                     values = tuple(t.number if isinstance(t.number, int) else None for t in fitted) if fitted else None
                     inputs.append(glued.GluedRow(row=row.id, digits=None, values=values))
             leaf = [r.id for r in spec.leaf_rows]
-            results_leaves = [r.id for r in spec.leaf_rows if _under_results(spec, r.id)]
+            # results_total is the sum itself, not one of its terms.
+            results_leaves = [r.id for r in spec.leaf_rows if _under_results(spec, r.id) and r.id != "results_total"]
             solution = glued.solve_table3(inputs, leaf_rows=leaf, results_leaf_rows=results_leaves)
             solved, ambiguous = solution.values, solution.ambiguous
         else:

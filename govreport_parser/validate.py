@@ -112,6 +112,10 @@ def _evaluate(
     where = f"column {column}" if column else f"row {row}"
     if len(present) < len(cells):
         return False
+    # A total left blank is "not stated", not zero: the parts cannot be checked against it.
+    for side in (equation.lhs, equation.rhs):
+        if len(side) == 1 and (total := cells[side[0][1]]) is not None and total.status != "value":
+            return False
     # Blank and placeholder cells count as zero here: that is how the template is filled in practice.
     left = _sum(equation.lhs, cells)
     right = _sum(equation.rhs, cells)
