@@ -128,7 +128,7 @@ def bytes_to_text(data: bytes, options: ParseOptions, sink: DiagnosticSink) -> t
     text, errors = _try(data, "utf-8", truncated=truncated)
     if not errors:
         if declared is None and not data.isascii():
-            sink.emit("D002", "no encoding declared; the bytes are valid UTF-8", encoding="utf-8")
+            pass  # valid UTF-8 is the common case, not worth a diagnostic
         return text, "utf-8"
     non_ascii = len(text) - len(text.encode("ascii", "ignore"))
     if errors <= max(1, non_ascii * UTF8_STRAY_SHARE):

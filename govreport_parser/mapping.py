@@ -141,7 +141,10 @@ class _Token(NamedTuple):
 
 
 _DIGIT_RUN_RE = re.compile(r"^\d+$")
-_WORD_OR_NUMBER_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[^\d]+")
+# Longest label that may carry a definition after a colon; longer heads are sentences.
+_DEFINED_LABEL_MAX = 20
+# A year ('2019年', '2019年度') inside a header is a word, not a value.
+_WORD_OR_NUMBER_RE = re.compile(r"\d{4}年度?|[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[^\d]+")
 _LABEL_CHAR_RE = re.compile(r"[^\d\s.,+\-|]")
 _TRAILING_NUMBERS_RE = re.compile(r"^(?P<label>.*?\D)(?P<numbers>(?:\s+[-+]?\d[\d,.]*(?:万元|元)?)+)\s*$")
 _ORDINAL_SUFFIX_RE = {
@@ -230,7 +233,13 @@ class _Tokenizer:
 
     def _label_text(self, text: str, line: int) -> Iterator[_Token]:
         if g.is_prose(text):
-            yield _Token("text", text.strip(), line)
+            # A label followed by its definition ('规章:地方行政规章指…。') is still a label; other prose is not.
+            head = re.split(r"[:：(（]", text.strip(), maxsplit=1)[0]
+            entries, match = self.match(head, fuzzy=False) if len(head) <= _DEFINED_LABEL_MAX else ((), None)
+            if entries:
+                yield _Token("label", head, line, entries=entries, match=match)
+            else:
+                yield _Token("text", text.strip(), line)
             return
         entries, match = self.match(text, fuzzy=False)
         if entries:
@@ -572,13 +581,15 @@ class _Builder:
         if self.row is not None and self.row.values:
             self._close_row()
         self.pending_unknown = token
+        cut_off = self.region.at_end and token.line >= self.region.line_end
         self.sink.emit(
             "L001",
-            f"unknown label {token.text!r} in {occurrence.table}",
+            f"unknown label {token.text!r} in {occurrence.table}"
+            + (" (cut off by the end of the document)" if cut_off else ""),
             span=SourceSpan(
                 line_start=token.line, line_end=token.line, section=self.section_id, table=occurrence.table
             ),
-            severity="info" if occurrence.header_phase else "warning",
+            severity="info" if occurrence.header_phase or cut_off else "warning",
             label=token.text,
         )
 
