@@ -116,6 +116,9 @@ def _evaluate(
     for side in (equation.lhs, equation.rhs):
         if len(side) == 1 and (total := cells[side[0][1]]) is not None and total.status != "value":
             return False
+        # Every part left blank while the total is filled: the breakdown was not given, so there is nothing to add.
+        if len(side) > 1 and not any((c := cells[name]) is not None and c.status == "value" for _, name in side):
+            return False
     # Blank and placeholder cells count as zero here: that is how the template is filled in practice.
     left = _sum(equation.lhs, cells)
     right = _sum(equation.rhs, cells)
