@@ -27,7 +27,7 @@ class Trace:
     stages: tuple[tuple[str, Any], ...]
     """(stage name, stage output) pairs."""
     report: Report | None
-    """The final Report, or None when a strict parse raised."""
+    """The final Report (also when a strict parse failed: then `error` is set too)."""
     error: ParseError | None = None
     """The strict-mode error, if one was raised."""
 
@@ -60,8 +60,6 @@ class _Run:
         """Run one stage; an unexpected exception becomes a P001 diagnostic and the fallback, never a crash."""
         try:
             result = function()
-        except ParseError:
-            raise
         except RecursionError as error:
             self.sink.emit("P001", f"stage {name} hit the recursion limit: {error}", stage=name)
             result = fallback
@@ -87,17 +85,22 @@ def read_source(source: Source) -> tuple[str | bytes, str | None]:
 def run(source: Source, options: ParseOptions) -> Trace:
     """Parse `source` and return the trace of every stage (the Report is `trace.report`)."""
     data, path = read_source(source)
-    sink = DiagnosticSink(strict=options.strict, source=path)
+    # Stages always run to the end, so a strict failure still carries the whole partial Report.
+    sink = DiagnosticSink(strict=False, source=path)
     vocabulary = load_vocabulary(options.vocabulary_path)
     state = _Run(options=options, sink=sink, vocabulary=vocabulary)
-    try:
-        report = _run_stages(state, data, path)
-    except ParseError as error:
-        partial = Report(diagnostics=sink.diagnostics, meta=ReportMeta(source=path))
-        error.report = error.report or partial
-        error.diagnostics = sink.diagnostics
-        error.source = path
-        return Trace(stages=tuple(state.stages), report=None, error=error)
+    report = _run_stages(state, data, path)
+    errors = [d for d in report.diagnostics if d.severity == "error"]
+    if options.strict and errors:
+        first = errors[0]
+        error = ParseError(
+            f"{first.code}: {first.message}"
+            + (f" (and {len(errors) - 1} more error diagnostics)" if len(errors) > 1 else ""),
+            diagnostics=report.diagnostics,
+            report=report,
+            source=path,
+        )
+        return Trace(stages=tuple(state.stages), report=report, error=error)
     return Trace(stages=tuple(state.stages), report=report)
 
 

@@ -225,7 +225,8 @@ def test_debug_parse_html_runs_html_stage() -> None:
 
 def test_debug_parse_strict_keeps_error() -> None:
     trace = govreport_parser.debug_parse("hello", strict=True)
-    assert trace.report is None
+    # The stages run to the end: the trace keeps the whole partial Report beside the error.
+    assert trace.report is not None and trace.error is not None and trace.error.report is trace.report
     assert trace.error is not None and "S002" in {d.code for d in trace.error.diagnostics}
 
 
