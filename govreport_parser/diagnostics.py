@@ -110,13 +110,13 @@ class ParseError(Exception):
 
 
 class DiagnosticSink:
-    """Collects diagnostics for one parse; in strict mode raises on the first error.
+    """Collects diagnostics for one parse; the one path through which stages report.
 
-    Not a dataclass: it is the one mutable object of a parse, owned by the pipeline.
+    Not a dataclass: it is the one mutable object of a parse, owned by the pipeline. Strict mode is decided by the
+    pipeline after all stages ran, so that a `ParseError` can carry the whole partial Report.
     """
 
-    def __init__(self, *, strict: bool = False, source: str | None = None) -> None:
-        self.strict = strict
+    def __init__(self, *, source: str | None = None) -> None:
         self.source = source
         self._items: list[Diagnostic] = []
 
@@ -141,8 +141,6 @@ class DiagnosticSink:
             context=MappingProxyType({key: _freeze(value) for key, value in context.items()}),
         )
         self._items.append(diagnostic)
-        if self.strict and diagnostic.severity == "error":
-            raise ParseError(f"{code}: {message}", diagnostics=self.diagnostics, source=self.source)
         return diagnostic
 
     @property

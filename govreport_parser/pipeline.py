@@ -86,7 +86,7 @@ def run(source: Source, options: ParseOptions) -> Trace:
     """Parse `source` and return the trace of every stage (the Report is `trace.report`)."""
     data, path = read_source(source)
     # Stages always run to the end, so a strict failure still carries the whole partial Report.
-    sink = DiagnosticSink(strict=False, source=path)
+    sink = DiagnosticSink(source=path)
     vocabulary = load_vocabulary(options.vocabulary_path)
     state = _Run(options=options, sink=sink, vocabulary=vocabulary)
     report = _run_stages(state, data, path)
