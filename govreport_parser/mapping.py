@@ -253,6 +253,10 @@ class _Tokenizer:
         if entries:
             yield _Token("label", text.strip(), line, entries=entries, match=match)
             return
+        if match is not None and match.candidates and len(scanned) == 1 and scanned[0].kind == "text":
+            # Close to several labels at once: say which, rather than picking one.
+            yield scanned[0]._replace(match=match)
+            return
         yield from scanned
 
     def _value(self, text: str, line: int) -> _Token | None:
@@ -582,6 +586,19 @@ class _Builder:
             self._close_row()
         self.pending_unknown = token
         cut_off = self.region.at_end and token.line >= self.region.line_end
+        if token.match is not None and token.match.candidates:
+            self.sink.emit(
+                "L003",
+                f"label {token.text!r} is as close to {', '.join(token.match.candidates)} in {occurrence.table}; "
+                "its values are kept as unplaced",
+                span=SourceSpan(
+                    line_start=token.line, line_end=token.line, section=self.section_id, table=occurrence.table
+                ),
+                label=token.text,
+                candidates=token.match.candidates,
+                score=token.match.score,
+            )
+            return
         self.sink.emit(
             "L001",
             f"unknown label {token.text!r} in {occurrence.table}"
