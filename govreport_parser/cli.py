@@ -19,11 +19,12 @@ from govreport_parser.options import ParseOptions
 if TYPE_CHECKING:
     from govreport_parser.model import Report
 
-# Cells buffered before a write: one Parquet row group / CSV chunk. 50,000 cells are ~250 reports and ~10 MB of
-# Python tuples, large enough for efficient row groups and small enough to keep memory flat.
-FLUSH_CELLS = 50_000
+# Cells buffered before a write: one Parquet row group / CSV chunk. 20,000 cells are ~100 reports; buffered as
+# unpickled Python tuples they cost ~12 MB of parent RSS (50,000 cost ~30 MB in benchmarks/bench_batch.py, which
+# left too little room under the 300 MB target), while 20,000-row groups still compress and scan well.
+FLUSH_CELLS = 20_000
 # Report rows are tiny; flushing them with the same rhythm keeps both files equally up to date after a crash.
-FLUSH_REPORTS = 250
+FLUSH_REPORTS = 100
 # Seconds one file may take in a worker before it is killed and recorded as failed; real reports parse in
 # milliseconds, so a minute only ever trips on a pathological input.
 DEFAULT_TIMEOUT = 60.0
