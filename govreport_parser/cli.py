@@ -73,6 +73,13 @@ Timeout = Annotated[
     float, typer.Option("--timeout", min=0.001, help="Seconds one file may take before it counts as failed.")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line on stderr.")]
+Encoding = Annotated[
+    str | None, typer.Option("--encoding", help="Decode every input with this encoding instead of detecting it.")
+]
+Vocabulary = Annotated[
+    Path | None,
+    typer.Option("--vocabulary", help="JSON file of extra label variants layered over the packaged vocabulary."),
+]
 
 
 @app.command("parse", epilog=EXIT_CODES)
@@ -89,6 +96,8 @@ def parse_command(
         bool, typer.Option("--full", help="Also write OUT/reports_full.jsonl, one full report per line.")
     ] = False,
     quiet: Quiet = False,
+    encoding: Encoding = None,
+    vocabulary: Vocabulary = None,
 ) -> int:
     """Parse many reports into OUT/cells.<ext> (one row per cell) and OUT/reports.<ext> (one row per input).
 
@@ -105,7 +114,8 @@ def parse_command(
         full_file = (out / "reports_full.jsonl").open("w", encoding="utf-8") if full else None
     except OSError as error:
         raise _Failed(f"cannot write to {out}: {error.strerror or error}") from error
-    job = RecordsJob(options=ParseOptions(strict=strict), full=full, jsonl=output_format is OutputFormat.jsonl)
+    options = _options(encoding, vocabulary, strict=strict)
+    job = RecordsJob(options=options, full=full, jsonl=output_format is OutputFormat.jsonl)
     started = time.monotonic()
     failed = 0
     try:
@@ -141,14 +151,17 @@ def check_command(
     workers: Workers = 1,
     timeout: Timeout = DEFAULT_TIMEOUT,
     quiet: Quiet = False,
+    encoding: Encoding = None,
+    vocabulary: Vocabulary = None,
 ) -> int:
     """Print the diagnostics of each file; exit 0 when none has error severity and every file parsed, else 1."""
+    options = _options(encoding, vocabulary)
     inputs = _inputs(paths)
     started = time.monotonic()
     failed = bad = 0
     with _progress(len(inputs), quiet) as progress:
         results = map_files(
-            inputs, _file_diagnostics, ParseOptions(), workers=workers, timeout=timeout if workers else None
+            inputs, _file_diagnostics, options, workers=workers, timeout=timeout if workers else None
         )
         for path, result in results:
             progress.clear()
@@ -168,11 +181,13 @@ def show_command(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="One report file.", show_default=False)
     ],
+    encoding: Encoding = None,
+    vocabulary: Vocabulary = None,
 ) -> int:
     """Show one report readably: metadata, section outline, tables with Chinese labels, diagnostics."""
-    from govreport_parser import parse
+    from govreport_parser.batch import parse_file
 
-    report = parse(file)
+    report = parse_file(str(file), _options(encoding, vocabulary))
     typer.echo(render_report(report))
     return 0
 
@@ -305,6 +320,27 @@ def _print_check(
     for d in items:
         line = d["span"].get("line_start")
         typer.echo(f"  {d['code']} {d['severity']:<7} {'line ' + str(line) if line else '-':<10} {d['message']}")
+
+
+def _options(encoding: str | None, vocabulary: Path | None, *, strict: bool = False) -> ParseOptions:
+    """Check user-given options once, here, so a typo is one usage error and not a failure on every file."""
+    import codecs
+
+    from govreport_parser.vocabulary import load_vocabulary
+
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as error:
+            raise typer.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from error
+    vocabulary_path = None
+    if vocabulary is not None:
+        vocabulary_path = str(vocabulary)
+        try:
+            load_vocabulary(vocabulary_path)
+        except (OSError, ValueError, KeyError) as error:
+            raise typer.BadParameter(f"{vocabulary}: {error}", param_hint="--vocabulary") from error
+    return ParseOptions(strict=strict, encoding=encoding, vocabulary_path=vocabulary_path)
 
 
 def _inputs(paths: Sequence[str]) -> list[str]:

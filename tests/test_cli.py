@@ -168,12 +168,32 @@ def test_schema_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
         ["frobnicate"],
         ["show", "no-such-file.txt"],
         ["check"],
+        ["check", "x.txt", "--encoding", "no-such-codec"],
     ],
 )
 def test_usage_errors_exit_2_with_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(argv, capsys)
     assert code == 2
     assert err.startswith("govreport: error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_vocabulary_option_is_checked_once_and_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"variants": {"gov_2021/table2/no_such_id": ["x"]}}), encoding="utf-8")
+    code, _, err = run(["check", str(NOT_A_REPORT), "--vocabulary", str(bad)], capsys)
+    assert code == 2 and "no_such_id" in err and err.count("\n") == 1
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"variants": {"gov_2021/table2/regulations": ["规章制度"]}}), encoding="utf-8")
+    code, out, _ = run(["check", str(NOT_A_REPORT), "--vocabulary", str(good), "-w", "0", "-q"], capsys)
+    assert code == 1 and "S002" in out
+
+
+def test_encoding_option_reaches_the_parser(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "gbk.txt"
+    source.write_bytes((SAMPLES / "seed" / "xihuachi-2022.txt").read_text(encoding="utf-8").encode("gb18030"))
+    code, out, _ = run(["show", str(source), "--encoding", "gb18030"], capsys)
+    assert code == 0 and out.splitlines()[0] == "西华池镇人民政府2022年信息公开工作年度报告"
+    assert "encoding: gb18030" in out or "(gb18030)" in out
 
 
 def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
