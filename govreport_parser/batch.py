@@ -256,9 +256,13 @@ def _collect(worker: _Worker[A], ready: set[Any], timeout: float | None) -> Any:
     _, path = worker.task
     if worker.conn in ready or worker.conn.poll():
         try:
-            _, ok, payload = pickle.loads(worker.conn.recv_bytes())
+            data = worker.conn.recv_bytes()
         except (EOFError, OSError):
             return Failure(path=path, error="WorkerCrashed", message=_death(worker))
+        try:
+            _, ok, payload = pickle.loads(data)
+        except Exception as error:  # a result this process cannot rebuild is this file's failure, not the run's
+            return Failure(path=path, error="UnpicklingError", message=f"{type(error).__name__}: {error}")
         if ok:
             return payload
         return Failure(path=path, error=payload[0], message=payload[1])
@@ -293,6 +297,8 @@ def _spawn(context: Any, function: Callable[[str, A], T], argument: A) -> _Worke
 
 
 def _stop(worker: _Worker[A], *, kill: bool = False) -> None:
+    if worker.conn.closed:
+        return  # already stopped (a crash was handled and its replacement failed to start)
     if not kill:
         try:
             worker.conn.send(None)

@@ -35,6 +35,10 @@ def job_misbehave(path: str, argument: float) -> str:
     return name
 
 
+def job_unpicklable(path: str, argument: None) -> object:
+    return lambda: path
+
+
 def job_pid(path: str, argument: None) -> int:
     return os.getpid()
 
@@ -109,6 +113,11 @@ def test_crash_timeout_and_exception_become_failures_and_run_continues(tmp_path:
     assert isinstance(crash, Failure) and crash.error == "WorkerCrashed" and "exit code 3" in crash.message
     assert isinstance(hang, Failure) and hang.error == "Timeout"
     assert isinstance(raised, Failure) and raised.error == "ValueError" and raised.message == "bad input"
+
+
+def test_unpicklable_result_is_a_failure_of_that_file(tmp_path: Path) -> None:
+    ((path, result),) = list(map_files([tmp_path / "x"], job_unpicklable, None, workers=1))
+    assert isinstance(result, Failure) and result.error == "PicklingError" and path == str(tmp_path / "x")
 
 
 def test_inline_mode_catches_exceptions(tmp_path: Path) -> None:
