@@ -94,6 +94,13 @@ class _HeadingIndex:
     """(folded key, section id), longest key first."""
     table_sections: dict[str, str]
     order: dict[str, tuple[str, ...]]
+    by_first: dict[str, tuple[tuple[str, str], ...]]
+    """`keys` grouped by their first character (same order): only those can be a prefix of a text."""
+    fuzzy_keys: tuple[tuple[str, str, frozenset[str], int], ...]
+    """(key, section id, its characters, how many of its characters repeat one before) for keys long enough for
+    fuzzy matching, in `keys` order."""
+    norm_limit: int
+    """How many folded characters of a line decide its heading: longer text only tells that it is long."""
 
 
 @lru_cache(maxsize=8)
@@ -112,7 +119,38 @@ def _index(vocabulary: Vocabulary) -> _HeadingIndex:
                     ids_of[key] = spec["id"]
     table_sections = {spec.table: spec.id for spec in vocabulary.sections["gov_2021"] if spec.table}
     keys = tuple(sorted(ids_of.items(), key=lambda item: (-len(item[0]), item[0])))
-    return _HeadingIndex(keys=keys, table_sections=table_sections, order=order)
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for key, section_id in keys:
+        by_first.setdefault(key[0], []).append((key, section_id))
+    fuzzy_keys = tuple(
+        (key, section_id, frozenset(key), len(key) - len(set(key)))
+        for key, section_id in keys
+        if len(key) >= FUZZY_MIN_KEY
+    )
+    longest = max((len(key) for key, _ in keys), default=0)
+    return _HeadingIndex(
+        keys=keys,
+        table_sections=table_sections,
+        order=order,
+        by_first={first: tuple(group) for first, group in by_first.items()},
+        fuzzy_keys=fuzzy_keys,
+        norm_limit=max(longest + FUZZY_WINDOW, BARE_HEADING_MAX, UNKNOWN_HEADING_MAX) + 1,
+    )
+
+
+class _FoldTable(dict[int, str]):
+    """Code point → that character folded alone, whitespace dropped; filled on first use (a `str.translate` table).
+
+    Not a dataclass: it is a memo dict whose `__missing__` computes the entry.
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = "".join(char for char in fold(chr(code)) if not char.isspace())
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def _norm(text: str) -> tuple[str, list[int]]:
@@ -120,11 +158,38 @@ def _norm(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
-        for folded in fold(char):
-            if not folded.isspace():
-                chars.append(folded)
-                where.append(index)
+        for folded in _FOLD_TABLE[ord(char)]:
+            chars.append(folded)
+            where.append(index)
     return "".join(chars), where
+
+
+def _norm_text(text: str) -> str:
+    """Given raw text, return `_norm(text)[0]` (one C-level pass instead of a loop per character)."""
+    return text.translate(_FOLD_TABLE)
+
+
+def _norm_head(text: str, limit: int) -> tuple[str, bool]:
+    """Given raw text, return at least `limit` characters of `_norm(text)[0]` (all when shorter) and whether all."""
+    size = limit
+    while True:
+        head = text[:size].translate(_FOLD_TABLE)
+        if size >= len(text):
+            return head, True
+        if len(head) >= limit:
+            return head, False
+        # Whitespace folds to nothing: read further until enough characters are left.
+        size *= 4
+
+
+def _raw_end(text: str, count: int) -> int:
+    """Given raw text and a number of folded characters, return the raw index just after the last of them."""
+    produced = 0
+    for index, char in enumerate(text):
+        produced += len(_FOLD_TABLE[ord(char)])
+        if produced >= count:
+            return index + 1
+    return len(text)  # pragma: no cover - callers never ask for more characters than the text folds to
 
 
 def match_heading(text: str, vocabulary: Vocabulary, *, inline: bool = False) -> HeadingMatch | None:
@@ -141,32 +206,41 @@ def match_heading(text: str, vocabulary: Vocabulary, *, inline: bool = False) ->
     if ordinal_match:
         style = next(name for name in ("cn", "part", "paren", "num", "table") if ordinal_match.group(name))
         ordinal = ordinal_match.group(style)
+    elif inline:
+        # An inline heading needs its numeral: a bare label inside running text is prose.
+        return None
     prefix_len = ordinal_match.end() if ordinal_match else 0
     rest_raw = body[prefix_len:]
-    norm, where = _norm(rest_raw)
     index = _index(vocabulary)
+    # Only the first `norm_limit` folded characters can decide the heading; the rest of a long line only makes it
+    # long, so it is never folded (a one-line report is asked this at every inline numeral).
+    norm, complete = _norm_head(rest_raw, index.norm_limit)
     if style == "table":
         section_id = index.table_sections.get(_TABLE_ID_OF[ordinal or ""])
         if section_id is None:
             return None
         found = _prefix(norm, index)
-        cut = where[len(found[0]) - 1] + 1 if found else _clause_end(rest_raw)
+        cut = _raw_end(rest_raw, len(found[0])) if found else _clause_end(rest_raw)
         return _build(body, prefix_len + cut, section_id, ordinal, style, "exact", 1.0)
     if not norm:
         return None
     found = _prefix(norm, index)
     if found is not None:
         key, section_id = found
+        # A cut-off norm is longer than BARE_HEADING_MAX, so it fails the bare-heading test as the whole one would.
         after = norm[len(key) :].lstrip(_HEADING_TRAIL)
         if style is None and (after or len(norm) > BARE_HEADING_MAX or inline):
             return None
-        return _build(body, prefix_len + where[len(key) - 1] + 1, section_id, ordinal, style, "exact", 1.0)
+        return _build(body, prefix_len + _raw_end(rest_raw, len(key)), section_id, ordinal, style, "exact", 1.0)
     if style is None:
         return None
+    if not complete and not norm[UNKNOWN_HEADING_MAX:].strip(_HEADING_TRAIL):
+        # Only heading punctuation past UNKNOWN_HEADING_MAX: the suffix rule needs the whole line to know its length.
+        norm = _norm_text(rest_raw)
     fuzzy = _fuzzy(norm, index)
     if fuzzy is not None:
         length, section_id, score, method = fuzzy
-        return _build(body, prefix_len + where[length - 1] + 1, section_id, ordinal, style, method, score)
+        return _build(body, prefix_len + _raw_end(rest_raw, length), section_id, ordinal, style, method, score)
     return None
 
 
@@ -189,7 +263,7 @@ def _build(
 
 
 def _prefix(norm: str, index: _HeadingIndex) -> tuple[str, str] | None:
-    for key, section_id in index.keys:
+    for key, section_id in index.by_first.get(norm[:1], ()):
         if norm.startswith(key):
             return key, section_id
     return None
@@ -199,11 +273,23 @@ def _fuzzy(norm: str, index: _HeadingIndex) -> tuple[int, str, float, str] | Non
     whole = norm.rstrip(_HEADING_TRAIL)
     best: dict[str, tuple[float, int]] = {}
     matcher = difflib.SequenceMatcher(autojunk=False)
-    for key, section_id in index.keys:
-        if len(key) < FUZZY_MIN_KEY:
+    window_chars: dict[int, tuple[frozenset[str], int]] = {}
+    for key, section_id, key_chars, key_repeats in index.fuzzy_keys:
+        low, high = max(1, len(key) - FUZZY_WINDOW), min(len(norm), len(key) + FUZZY_WINDOW)
+        if high < low:
+            continue
+        # Upper bound of the characters any window shares with the key: each shared character counts at most once
+        # plus the repeats of either side. A bound below the threshold for the shortest window means every window's
+        # quick_ratio is below it too, so difflib is skipped without changing any result.
+        chars_repeats = window_chars.get(high)
+        if chars_repeats is None:
+            chars = frozenset(norm[:high])
+            chars_repeats = window_chars[high] = (chars, high - len(chars))
+        shared = len(key_chars & chars_repeats[0]) + min(key_repeats, chars_repeats[1])
+        if 2.0 * shared / (low + len(key)) < FUZZY_THRESHOLD:
             continue
         matcher.set_seq2(key)
-        for length in range(max(1, len(key) - FUZZY_WINDOW), min(len(norm), len(key) + FUZZY_WINDOW) + 1):
+        for length in range(low, high + 1):
             matcher.set_seq1(norm[:length])
             if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
                 continue
@@ -286,8 +372,8 @@ def _find_headings(
         if not in_table:
             ordinal = _ORDINAL_RE.match(line)
             if ordinal and ordinal.group("cn"):
-                norm = _norm(line[ordinal.end() :])[0]
-                if 0 < len(norm) <= UNKNOWN_HEADING_MAX and not any(p in norm for p in "。，,；;"):
+                norm, complete = _norm_head(line[ordinal.end() :], UNKNOWN_HEADING_MAX + 1)
+                if complete and 0 < len(norm) <= UNKNOWN_HEADING_MAX and not any(p in norm for p in "。，,；;"):
                     unknown.append((number, ordinal.group("cn"), line.strip()))
     # Numbered '(一)'/'1.' headings are sections only in documents whose sections are not numbered '一、'.
     strong = any(match.style in ("cn", "part", "table") for _, match in candidates)
