@@ -14,7 +14,7 @@ from govreport_parser import grid as g
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import Segmented
 from govreport_parser.grid import RawCell, TableRegion
-from govreport_parser.model import Cell, CellStatus, Grid, Number, SourceSpan, Table, UnplacedValue
+from govreport_parser.model import Cell, CellStatus, Grid, Number, RowLabel, SourceSpan, Table, UnplacedValue
 from govreport_parser.normalize import fold, label_key, parse_value
 from govreport_parser.vocabulary import CANONICAL_TABLES, LabelMatch, TableSpec, Vocabulary
 
@@ -386,6 +386,7 @@ class _Row:
     line: int
     values: list[_Token] = field(default_factory=list)
     closed: bool = False
+    match: LabelMatch | None = None
 
 
 @dataclass(slots=True)
@@ -487,13 +488,13 @@ class _Builder:
         occurrence.header_phase = False
         if row_spec.is_group:
             occurrence.group = row_id
-            self.row = _Row(row_id, token.text, token.line)
+            self.row = _Row(row_id, token.text, token.line, match=token.match)
             # Kept so that values printed on a group row (a subtotal the format does not have) are not lost.
             occurrence.rows.setdefault(row_id, self.row)
             return
         if row_spec.parent in (None, "results") and row_id not in ("other_misc",):
             occurrence.group = row_spec.parent if row_spec.parent != "results" else occurrence.group
-        row = _Row(row_id, token.text, token.line)
+        row = _Row(row_id, token.text, token.line, match=token.match)
         if row_id in occurrence.rows:
             self._diagnose_repeat(occurrence, row_id, token)
         occurrence.rows[row_id] = row
@@ -840,6 +841,16 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
         id=spec.id,
         cells=ordered,
         unplaced=tuple(unplaced),
+        labels=tuple(
+            RowLabel(
+                row=row.id,
+                raw=row.label,
+                method=row.match.method if row.match is not None and row.match.method != "none" else "alias",
+                score=row.match.score if row.match is not None else 1.0,
+                span=SourceSpan(line_start=row.line, line_end=row.line, table=spec.id, row=row.id),
+            )
+            for row in occurrence.rows.values()
+        ),
         span=SourceSpan(
             line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table=spec.id
         ),

@@ -170,6 +170,44 @@ class UnplacedValue:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RowLabel:
+    """A row label as read, and how it was matched to its canonical id."""
+
+    row: str
+    """Canonical row id."""
+    raw: str
+    """The label text as it stood."""
+    method: Literal["exact", "alias", "rule", "fuzzy"]
+    """`exact` (the canonical label), `alias` (a listed variant or spacing/bracket variant), `rule` (label followed
+    by a note or definition), `fuzzy` (approximate; see `score`)."""
+    score: float = 1.0
+    """Similarity for fuzzy matches; 1.0 otherwise."""
+    span: SourceSpan = field(default_factory=SourceSpan)
+    """Where it was read."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "row": self.row,
+            "raw": self.raw,
+            "method": self.method,
+            "score": self.score,
+            "span": self.span.as_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RowLabel:
+        """Inverse of `as_dict`."""
+        return cls(
+            row=data["row"],
+            raw=data["raw"],
+            method=data["method"],
+            score=float(data.get("score", 1.0)),
+            span=SourceSpan.from_dict(data.get("span")),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
     """Table 二, 三 or 四 (or a legacy statistics table) as canonical cells."""
 
@@ -184,6 +222,8 @@ class Table:
     """Lines the table occupies."""
     complete: bool = True
     """False when rows of the format were never seen (truncated or damaged table)."""
+    labels: tuple[RowLabel, ...] = ()
+    """Every row label read, with how it matched (exact, alias, rule, fuzzy)."""
 
     def cell(self, row: str, column: str) -> Cell | None:
         """Return the cell at canonical `row`/`column`, or None."""
@@ -208,6 +248,7 @@ class Table:
             "span": self.span.as_dict(),
             "cells": [cell.as_dict() for cell in self.cells],
             "unplaced": [value.as_dict() for value in self.unplaced],
+            "labels": [label.as_dict() for label in self.labels],
         }
 
     @classmethod
@@ -220,6 +261,7 @@ class Table:
             span=SourceSpan.from_dict(data.get("span")),
             cells=tuple(Cell.from_dict(table_id, cell) for cell in data.get("cells", ())),
             unplaced=tuple(UnplacedValue.from_dict(value) for value in data.get("unplaced", ())),
+            labels=tuple(RowLabel.from_dict(label) for label in data.get("labels", ())),
         )
 
 
