@@ -41,6 +41,9 @@ _LIST_LEAD = "：:，,、；;"
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 _MOJIBAKE_RE = re.compile(r"\?{2,}")
+_NOT_CJK_RE = re.compile(r"[^\u4e00-\u9fff]+")
+# The first item of a line split like `_is_link_or_place_list` splits it.
+_FIRST_ITEM_RE = re.compile(r"[\s|｜、,，]*([^\s|｜、,，]+)")
 _TONED_RE = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 _URL_RE = re.compile(r"^(?:(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/\S*)?)$")
 _INLINE_NUMERAL_RE = re.compile(r"(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*、\s*")
@@ -65,6 +68,15 @@ class NoisePatterns:
     place_list_min_items: int
     furniture: tuple[re.Pattern[str], ...]
     footer: tuple[re.Pattern[str], ...]
+    chrome_any: re.Pattern[str]
+    """`chrome_patterns` as one alternation: it matches where any of them matches."""
+    furniture_any: re.Pattern[str]
+    """`furniture` as one alternation."""
+    spam_tokens: tuple[re.Pattern[str], ...]
+    """Searches that find every spam token (in no particular order): a text none of them finds holds no spam.
+    Tokens led by a plain character share one alternation, which the regex engine scans by first character."""
+    marker_re: re.Pattern[str]
+    """One traditional marker (of the CJK block that `traditional_ratio` counts)."""
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +89,9 @@ def load_noise() -> NoisePatterns:
     tokens = "|".join(f"(?:{token})" for token in sorted(data["chrome_tokens"], key=len, reverse=True))
     spam_token = "|".join(f"(?:{token})" for token in data["spam_tokens"])
     connector = data["spam_connectors"]
+    plain_led = [token for token in data["spam_tokens"] if _plain_led(token)]
+    other = [token for token in data["spam_tokens"] if not _plain_led(token)]
+    markers = sorted(char for char in data["traditional_markers"] if "\u4e00" <= char <= "\u9fff")
     return NoisePatterns(
         traditional_markers=frozenset(data["traditional_markers"]),
         chrome_line=re.compile(rf"(?:{separators})*(?:(?:{tokens})(?:{separators})*)+"),
@@ -86,19 +101,40 @@ def load_noise() -> NoisePatterns:
         place_list_min_items=int(data["place_list_min_items"]),
         furniture=tuple(re.compile(pattern) for pattern in data["furniture_lines"]),
         footer=tuple(re.compile(pattern) for pattern in data["footer_lines"]),
+        chrome_any=_any_of(data["chrome_lines"]),
+        furniture_any=_any_of(data["furniture_lines"]),
+        spam_tokens=tuple(re.compile(token) for token in ([_alternation(plain_led)] if plain_led else []) + other),
+        marker_re=re.compile("[" + "".join(re.escape(char) for char in markers) + "]" if markers else "(?!)"),
     )
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(_alternation(patterns) if patterns else "(?!)")
+
+
+def _plain_led(token: str) -> bool:
+    """Given a spam token pattern, return True when it starts with a character matched literally and exactly once."""
+    return bool(token) and re.escape(token[0]) == token[0] and token[1:2] not in ("?", "*", "+", "{")
 
 
 def text_to_lines(text: str, options: ParseOptions, sink: DiagnosticSink) -> CleanText:
     """Given decoded report text, return its lines with noise removed and one-line reports split at headings."""
     noise = load_noise()
-    lines = [_CONTROL_RE.sub("", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = _remove_mojibake(lines, sink)
-    lines = _remove_pinyin(lines, sink)
+    # Nothing up to the traditional conversion can span a line break, so it runs once on the whole text.
+    text = _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _remove_mojibake(text, sink)
+    text = _remove_pinyin(text, sink)
+    lines = text.split("\n")
     converted = False
     if options.convert_traditional:
-        lines, converted = _convert_traditional(lines, noise, sink)
-    lines = _remove_spam(lines, noise, sink)
+        lines, converted = _convert_traditional(text, lines, sink)
+        if converted:
+            text = "\n".join(lines)
+    lines = _remove_spam(lines, noise, sink, any_spam=any(token.search(text) for token in noise.spam_tokens))
     lines = _remove_chrome(lines, noise, sink)
     lines = _remove_furniture(lines, noise, sink)
     lines = _split_long_lines(lines, options)
@@ -111,48 +147,44 @@ def is_chrome_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    return noise.chrome_line.fullmatch(stripped) is not None or any(p.match(stripped) for p in noise.chrome_patterns)
+    return noise.chrome_line.fullmatch(stripped) is not None or noise.chrome_any.match(stripped) is not None
 
 
 def traditional_ratio(text: str) -> float:
     """Given text, return the share of its CJK characters that only exist in traditional script."""
-    markers = load_noise().traditional_markers
-    cjk = [char for char in text if "\u4e00" <= char <= "\u9fff"]
-    if not cjk:
+    found = len(load_noise().marker_re.findall(text))
+    if not found:
         return 0.0
-    return sum(1 for char in cjk if char in markers) / len(cjk)
+    return found / len(_NOT_CJK_RE.sub("", text))
 
 
-def _remove_mojibake(lines: list[str], sink: DiagnosticSink) -> list[str]:
+def _remove_mojibake(text: str, sink: DiagnosticSink) -> str:
     # Mirrors re-encode U+3000 and nbsp as '?': runs of them stand for spaces, never for text.
-    count = 0
-    out = []
-    for line in lines:
-        new, found = _MOJIBAKE_RE.subn(" ", line)
-        count += found
-        out.append(new)
+    text, count = _MOJIBAKE_RE.subn(" ", text)
     if count:
         sink.emit("C006", f"{count} run(s) of '?' standing for lost spaces were replaced by spaces", count=count)
-    return out
+    return text
 
 
-def _remove_pinyin(lines: list[str], sink: DiagnosticSink) -> list[str]:
-    matches = [m.group(0) for line in lines for m in PINYIN_RE.finditer(line)]
+def _remove_pinyin(text: str, sink: DiagnosticSink) -> str:
+    if "(" not in text:
+        return text
+    matches = [m.group(0) for m in PINYIN_RE.finditer(text)]
     if not matches:
-        return lines
+        return text
     if not any(_TONED_RE.search(m) for m in matches) and len(matches) < PINYIN_MIN_UNTONED:
-        return lines
+        return text
     sink.emit(
         "C003",
         f"{len(matches)} inline pinyin annotation(s) such as {matches[0]!r} were removed",
         count=len(matches),
         examples=tuple(matches[:3]),
     )
-    return [PINYIN_RE.sub("", line) for line in lines]
+    return PINYIN_RE.sub("", text)
 
 
-def _convert_traditional(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> tuple[list[str], bool]:
-    text = "\n".join(lines)
+def _convert_traditional(text: str, lines: list[str], sink: DiagnosticSink) -> tuple[list[str], bool]:
+    """Given the text and its lines, return the lines converted to simplified script when the text is traditional."""
     ratio = traditional_ratio(text)
     if ratio < TRADITIONAL_RATIO:
         return lines, False
@@ -180,11 +212,12 @@ def _t2s() -> Any:
     return OpenCC("t2s")
 
 
-def _remove_spam(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> list[str]:
+def _remove_spam(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink, *, any_spam: bool = True) -> list[str]:
+    """Given lines, return them without spam tokens and link or place lists (`any_spam` False: no token anywhere)."""
     removed: list[str] = []
     out: list[str] = []
     for line in lines:
-        found = [match.group(0) for match in noise.spam.finditer(line)]
+        found = [match.group(0) for match in noise.spam.finditer(line)] if any_spam else []
         if found:
             removed.extend(found)
             line = noise.spam.sub("", line)
@@ -205,6 +238,10 @@ def _remove_spam(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -
 
 
 def _is_link_or_place_list(line: str, noise: NoisePatterns) -> bool:
+    # Every item must be a link, or every item a place: a first item that is neither decides without the split.
+    first = _FIRST_ITEM_RE.match(line)
+    if first is None or not (_URL_RE.match(first.group(1)) or noise.place_item.match(first.group(1))):
+        return False
     items = [item for item in re.split(r"[\s|｜、,，]+", line.strip()) if item]
     if len(items) >= 2 and all(_URL_RE.match(item) for item in items):
         return True
@@ -212,7 +249,8 @@ def _is_link_or_place_list(line: str, noise: NoisePatterns) -> bool:
 
 
 def _remove_chrome(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> list[str]:
-    removed = [line.strip() for line in lines if is_chrome_line(line)]
+    chrome = [is_chrome_line(line) for line in lines]
+    removed = [line.strip() for line, is_chrome in zip(lines, chrome, strict=True) if is_chrome]
     if not removed:
         return lines
     sink.emit(
@@ -221,14 +259,14 @@ def _remove_chrome(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink)
         count=len(removed),
         examples=tuple(dict.fromkeys(removed))[:3],
     )
-    return [line for line in lines if not is_chrome_line(line)]
+    return [line for line, is_chrome in zip(lines, chrome, strict=True) if not is_chrome]
 
 
 def _remove_furniture(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> list[str]:
     furniture = {
         index
         for index, line in enumerate(lines)
-        if any(p.match(line.strip()) for p in noise.furniture) and line.strip()
+        if noise.furniture_any.match(line.strip()) and line.strip()
     }
     if not furniture:
         return lines

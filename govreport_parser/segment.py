@@ -96,9 +96,12 @@ class _HeadingIndex:
     order: dict[str, tuple[str, ...]]
     by_first: dict[str, tuple[tuple[str, str], ...]]
     """`keys` grouped by their first character (same order): only those can be a prefix of a text."""
-    fuzzy_keys: tuple[tuple[str, str, frozenset[str], int], ...]
-    """(key, section id, its characters, how many of its characters repeat one before) for keys long enough for
-    fuzzy matching, in `keys` order."""
+    fuzzy_groups: tuple[tuple[int, int, tuple[tuple[str, str, frozenset[str], int], ...]], ...]
+    """Keys long enough for fuzzy matching, in `keys` order, grouped by length: (length, how many characters a
+    window must share with such a key to reach FUZZY_THRESHOLD, ((key, section id, its characters, how many of its
+    characters repeat one before), ...))."""
+    key_chars: frozenset[str]
+    """Every character of every key."""
     norm_limit: int
     """How many folded characters of a line decide its heading: longer text only tells that it is long."""
 
@@ -122,10 +125,12 @@ def _index(vocabulary: Vocabulary) -> _HeadingIndex:
     by_first: dict[str, list[tuple[str, str]]] = {}
     for key, section_id in keys:
         by_first.setdefault(key[0], []).append((key, section_id))
-    fuzzy_keys = tuple(
-        (key, section_id, frozenset(key), len(key) - len(set(key)))
-        for key, section_id in keys
-        if len(key) >= FUZZY_MIN_KEY
+    groups: dict[int, list[tuple[str, str, frozenset[str], int]]] = {}
+    for key, section_id in keys:
+        if len(key) >= FUZZY_MIN_KEY:
+            groups.setdefault(len(key), []).append((key, section_id, frozenset(key), len(key) - len(set(key))))
+    fuzzy_groups = tuple(
+        (length, _shared_needed(length), tuple(group)) for length, group in groups.items()
     )
     longest = max((len(key) for key, _ in keys), default=0)
     return _HeadingIndex(
@@ -133,9 +138,17 @@ def _index(vocabulary: Vocabulary) -> _HeadingIndex:
         table_sections=table_sections,
         order=order,
         by_first={first: tuple(group) for first, group in by_first.items()},
-        fuzzy_keys=fuzzy_keys,
+        fuzzy_groups=fuzzy_groups,
+        key_chars=frozenset(itertools.chain.from_iterable(ids_of)),
         norm_limit=max(longest + FUZZY_WINDOW, BARE_HEADING_MAX, UNKNOWN_HEADING_MAX) + 1,
     )
+
+
+def _shared_needed(length: int) -> int:
+    """Given a key length, return the fewest shared characters that let its shortest window reach the threshold."""
+    low = max(1, length - FUZZY_WINDOW)
+    # Computed as difflib computes quick_ratio, so the float comparison is the same one.
+    return next(shared for shared in itertools.count() if 2.0 * shared / (low + length) >= FUZZY_THRESHOLD)
 
 
 class _FoldTable(dict[int, str]):
@@ -273,29 +286,31 @@ def _fuzzy(norm: str, index: _HeadingIndex) -> tuple[int, str, float, str] | Non
     whole = norm.rstrip(_HEADING_TRAIL)
     best: dict[str, tuple[float, int]] = {}
     matcher = difflib.SequenceMatcher(autojunk=False)
+    # difflib's quick_ratio counts the characters a window shares with a key (with multiplicity); windows grow up to
+    # the key length + FUZZY_WINDOW. Two upper bounds of that count let most keys skip difflib without changing any
+    # result: the window characters that occur in any key at all (per key length), then per key its distinct shared
+    # characters plus the repeats of either side. A bound below what the shortest window needs fails every window.
+    in_keys = (0, *itertools.accumulate(map(index.key_chars.__contains__, norm[: index.norm_limit])))
     window_chars: dict[int, tuple[frozenset[str], int]] = {}
-    for key, section_id, key_chars, key_repeats in index.fuzzy_keys:
-        low, high = max(1, len(key) - FUZZY_WINDOW), min(len(norm), len(key) + FUZZY_WINDOW)
-        if high < low:
+    for length, needed, group in index.fuzzy_groups:
+        low, high = max(1, length - FUZZY_WINDOW), min(len(norm), length + FUZZY_WINDOW)
+        if high < low or in_keys[high] < needed:
             continue
-        # Upper bound of the characters any window shares with the key: each shared character counts at most once
-        # plus the repeats of either side. A bound below the threshold for the shortest window means every window's
-        # quick_ratio is below it too, so difflib is skipped without changing any result.
         chars_repeats = window_chars.get(high)
         if chars_repeats is None:
             chars = frozenset(norm[:high])
             chars_repeats = window_chars[high] = (chars, high - len(chars))
-        shared = len(key_chars & chars_repeats[0]) + min(key_repeats, chars_repeats[1])
-        if 2.0 * shared / (low + len(key)) < FUZZY_THRESHOLD:
-            continue
-        matcher.set_seq2(key)
-        for length in range(low, high + 1):
-            matcher.set_seq1(norm[:length])
-            if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+        for key, section_id, key_chars, key_repeats in group:
+            if len(key_chars & chars_repeats[0]) + min(key_repeats, chars_repeats[1]) < needed:
                 continue
-            score = matcher.ratio()
-            if score >= FUZZY_THRESHOLD and score > best.get(section_id, (0.0, 0))[0]:
-                best[section_id] = (score, length)
+            matcher.set_seq2(key)
+            for window in range(low, high + 1):
+                matcher.set_seq1(norm[:window])
+                if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+                    continue
+                score = matcher.ratio()
+                if score >= FUZZY_THRESHOLD and score > best.get(section_id, (0.0, 0))[0]:
+                    best[section_id] = (score, window)
     if best:
         ranked = sorted(best.items(), key=lambda item: -item[1][0])
         section_id, (score, length) = ranked[0]
