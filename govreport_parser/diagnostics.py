@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from govreport_parser.model import Report
 
 Severity = Literal["error", "warning", "info"]
+# Junk or pathological input can produce one diagnostic per token; the first 200 of a code tell the story (no real
+# report in samples/ comes near 50 of one code), and a P002 counts the rest.
+CAP_PER_CODE = 200
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
@@ -85,6 +88,7 @@ CODES: Mapping[str, CodeInfo] = MappingProxyType(
         "N001": CodeInfo("warning", "A figure in the prose disagrees with the table."),
         "N002": CodeInfo("info", "Figures listed in the prose do not add up to the total the prose states."),
         "P001": CodeInfo("error", "A parsing stage failed unexpectedly; the report is partial."),
+        "P002": CodeInfo("info", "More diagnostics of one code than the cap were found; the rest are only counted."),
     }
 )
 
@@ -116,9 +120,11 @@ class DiagnosticSink:
     pipeline after all stages ran, so that a `ParseError` can carry the whole partial Report.
     """
 
-    def __init__(self, *, source: str | None = None) -> None:
+    def __init__(self, *, source: str | None = None, cap_per_code: int = CAP_PER_CODE) -> None:
         self.source = source
+        self.cap_per_code = cap_per_code
         self._items: list[Diagnostic] = []
+        self._counts: dict[str, int] = {}
 
     def emit(
         self,
@@ -133,6 +139,7 @@ class DiagnosticSink:
         info = CODES.get(code)
         if info is None:
             raise KeyError(f"unknown diagnostic code {code!r}; add it to CODES first")
+        seen = self._counts[code] = self._counts.get(code, 0) + 1
         diagnostic = Diagnostic(
             code=code,
             severity=severity or info.severity,
@@ -140,8 +147,20 @@ class DiagnosticSink:
             span=span or SourceSpan(),
             context=MappingProxyType({key: _freeze(value) for key, value in context.items()}),
         )
-        self._items.append(diagnostic)
+        if seen <= self.cap_per_code:
+            self._items.append(diagnostic)
         return diagnostic
+
+    def close(self) -> None:
+        """Emit one P002 per code that went over the cap, saying how many were not kept."""
+        for code, count in list(self._counts.items()):
+            if count > self.cap_per_code and code != "P002":
+                self.emit(
+                    "P002",
+                    f"{count - self.cap_per_code} more {code} diagnostics were found but not kept",
+                    suppressed_code=code,
+                    total=count,
+                )
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:

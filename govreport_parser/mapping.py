@@ -16,7 +16,7 @@ from govreport_parser.document import Segmented
 from govreport_parser.grid import RawCell, TableRegion
 from govreport_parser.model import Cell, CellStatus, Grid, Number, RowLabel, SourceSpan, Table, UnplacedValue
 from govreport_parser.normalize import fold, label_key, parse_value
-from govreport_parser.vocabulary import CANONICAL_TABLES, LabelMatch, TableSpec, Vocabulary
+from govreport_parser.vocabulary import CANONICAL_TABLES, FuzzyIndex, LabelMatch, TableSpec, Vocabulary, _fuzzy
 
 DEFAULT_VERSION = "gov_2021"
 # Distinct cell texts kept per lexicon; a batch of thousands of reports repeats far fewer than this.
@@ -55,6 +55,9 @@ class _Lexicon:
     scan_re: re.Pattern[str] | None
     ordinals: Mapping[tuple[str, str], str]
     """Printed item number of each row label, e.g. ('table3', 'denied_law_prohibited') → '2'."""
+    id_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Label keys → canonical ids, for approximate matching."""
+    fuzzy_index: FuzzyIndex | None = None
     token_cache: dict[tuple[bool, str], tuple[_Token, ...]] = field(default_factory=dict, compare=False)
     """Classification of each distinct cell text; depends only on the text and this lexicon."""
 
@@ -88,6 +91,7 @@ def _lexicon(vocabulary: Vocabulary, version: str) -> _Lexicon:
         for header in _TABLE4_EXTRA_HEADERS:
             add(header, _Entry("table4", "header", "group"))
     frozen = {key: tuple(value) for key, value in entries.items()}
+    id_keys = {key: tuple(dict.fromkeys(e.id for e in value)) for key, value in frozen.items()}
     # Short row labels ('（七）总计', '3.其他') are found in run-on text only together with their item number.
     numbered = tuple(
         fold(row.label).replace(" ", "")
@@ -100,6 +104,8 @@ def _lexicon(vocabulary: Vocabulary, version: str) -> _Lexicon:
         specs=MappingProxyType(specs),
         entries=MappingProxyType(frozen),
         scan_re=_scan_pattern(frozen, numbered),
+        id_keys=MappingProxyType(id_keys),
+        fuzzy_index=FuzzyIndex(id_keys),
         ordinals=MappingProxyType(ordinals),
     )
 
@@ -299,9 +305,7 @@ class _Tokenizer:
         return (), None
 
     def _fuzzy(self, text: str, key: str, ordinal: str | None) -> tuple[tuple[_Entry, ...], LabelMatch | None]:
-        from govreport_parser.vocabulary import _fuzzy
-
-        found = _fuzzy(text, key, ordinal, {k: tuple(e.id for e in v) for k, v in self.lexicon.entries.items()})
+        found = _fuzzy(text, key, ordinal, self.lexicon.id_keys, self.lexicon.fuzzy_index)
         if found.id is None:
             return (), found if found.candidates else None
         entries = tuple(entry for entries in self.lexicon.entries.values() for entry in entries if entry.id == found.id)

@@ -166,6 +166,7 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
         source=path,
         schema_version=vocabulary.schema_version,
     )
+    sink.close()
     report = Report(
         meta=final_meta,
         sections=sections,

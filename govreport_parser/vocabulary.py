@@ -165,6 +165,7 @@ class Vocabulary:
                     tables[(vid, table["id"])] = _compile_table(vid, table)
         self.sections: Mapping[str, tuple[SectionSpec, ...]] = MappingProxyType(sections)
         self._section_keys = section_keys
+        self._section_index = {version: FuzzyIndex(keys) for version, keys in section_keys.items()}
         self._tables = tables
         self.version_markers: Mapping[str, tuple[str, ...]] = MappingProxyType(
             {
@@ -182,15 +183,15 @@ class Vocabulary:
 
     def match_section(self, raw: str, version: str, *, fuzzy: bool = True) -> LabelMatch:
         """Match a heading against the sections of `version`."""
-        return _match(raw, self._section_keys[version], fuzzy=fuzzy)
+        return _match(raw, self._section_keys[version], fuzzy=fuzzy, index=self._section_index[version])
 
     def match_row(self, raw: str, table: TableSpec, *, fuzzy: bool = True) -> LabelMatch:
         """Match a row label of `table`."""
-        return _match(raw, table.row_keys, fuzzy=fuzzy)
+        return _match(raw, table.row_keys, fuzzy=fuzzy, index=_index_of(table.row_keys))
 
     def match_column(self, raw: str, table: TableSpec, *, fuzzy: bool = True) -> LabelMatch:
         """Match a column header of `table`."""
-        return _match(raw, table.column_keys, fuzzy=fuzzy)
+        return _match(raw, table.column_keys, fuzzy=fuzzy, index=_index_of(table.column_keys))
 
     def ids(self) -> Iterable[tuple[str, str, str, str]]:
         """Yield (version, table, axis, id) for every canonical row and column id."""
@@ -199,6 +200,18 @@ class Vocabulary:
                 yield version, table_id, "row", row.id
             for column in spec.columns:
                 yield version, table_id, "column", column.id
+
+
+_INDEXES: dict[int, tuple[Mapping[str, tuple[str, ...]], FuzzyIndex]] = {}
+
+
+def _index_of(keys: Mapping[str, tuple[str, ...]]) -> FuzzyIndex:
+    """Return the FuzzyIndex of a compiled key mapping, built on first use (the mapping is kept alive beside it)."""
+    found = _INDEXES.get(id(keys))
+    if found is None or found[0] is not keys:
+        found = (keys, FuzzyIndex(keys))
+        _INDEXES[id(keys)] = found
+    return found[1]
 
 
 def _compile_keys(entries: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
@@ -302,7 +315,9 @@ def _compile_table(version: str, table: Mapping[str, Any]) -> TableSpec:
     return replace(spec, columns_by_row=MappingProxyType({row.id: spec.columns_of(row.id) for row in rows}))
 
 
-def _match(raw: str, keys: Mapping[str, tuple[str, ...]], *, fuzzy: bool) -> LabelMatch:
+def _match(
+    raw: str, keys: Mapping[str, tuple[str, ...]], *, fuzzy: bool, index: FuzzyIndex | None = None
+) -> LabelMatch:
     key, ordinal = label_key(raw)
     if not key:
         return LabelMatch(None, raw, "none", 0.0, ordinal)
@@ -313,25 +328,56 @@ def _match(raw: str, keys: Mapping[str, tuple[str, ...]], *, fuzzy: bool) -> Lab
         return LabelMatch(ids[0], raw, "exact" if _is_canonical(raw, key) else "alias", 1.0, ordinal)
     if not fuzzy:
         return LabelMatch(None, raw, "none", 0.0, ordinal)
-    return _fuzzy(raw, key, ordinal, keys)
+    return _fuzzy(raw, key, ordinal, keys, index)
 
 
 def _is_canonical(raw: str, key: str) -> bool:
     return label_key(raw.strip()).key == key and raw.strip().endswith(key)
 
 
-def _fuzzy(raw: str, key: str, ordinal: str | None, keys: Mapping[str, tuple[str, ...]]) -> LabelMatch:
+class FuzzyIndex:
+    """Keys indexed by character, so approximate matching compares only keys that could reach the threshold.
+
+    Not a dataclass: built once per key set (a table axis, the sections of a version), then only read.
+    """
+
+    def __init__(self, keys: Mapping[str, tuple[str, ...]]) -> None:
+        self.candidates = tuple(keys.items())
+        by_char: dict[str, list[int]] = {}
+        for index, (candidate, _) in enumerate(self.candidates):
+            for char in set(candidate):
+                by_char.setdefault(char, []).append(index)
+        self.by_char = {char: tuple(indexes) for char, indexes in by_char.items()}
+
+    def shortlist(self, key: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Return the candidates whose similarity to `key` can reach FUZZY_THRESHOLD."""
+        shared: dict[int, int] = {}
+        for char in key:
+            for index in self.by_char.get(char, ()):
+                shared[index] = shared.get(index, 0) + 1
+        size = len(key)
+        out = []
+        for index, count in shared.items():
+            candidate = self.candidates[index]
+            # Matched characters never exceed the characters of `key` found in the candidate: an upper bound on
+            # difflib's ratio, so nothing that could pass is skipped.
+            if 2 * min(count, len(candidate[0])) >= FUZZY_THRESHOLD * (size + len(candidate[0])):
+                out.append(candidate)
+        return out
+
+
+def _fuzzy(
+    raw: str, key: str, ordinal: str | None, keys: Mapping[str, tuple[str, ...]], index: FuzzyIndex | None = None
+) -> LabelMatch:
     # Short keys make ratios meaningless (其他 vs 其它 is one character in two); only exact match them.
     if len(key) < 4:
         return LabelMatch(None, raw, "none", 0.0, ordinal)
     best: dict[str, float] = {}
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(key)
-    for candidate, ids in keys.items():
-        if abs(len(candidate) - len(key)) > max(len(key), len(candidate)) // 2:
-            continue
+    for candidate, ids in (index or FuzzyIndex(keys)).shortlist(key):
         matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+        if matcher.quick_ratio() < FUZZY_THRESHOLD:
             continue
         score = matcher.ratio()
         for canonical_id in ids:
