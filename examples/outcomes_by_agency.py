@@ -102,9 +102,9 @@ def plot(frame: pd.DataFrame, out: Path, *, top: int = DEFAULT_TOP) -> Path:
     for key, name in OUTCOMES.items():
         axes.barh(labels, shown[key], left=left, label=name)
         left = left + shown[key]
-    axes.set_xlabel("requests decided in the year (table 三, column 总计)")
+    axes.set_xlabel("requests decided in the year (table 3, column 'total')")
     axes.set_title(f"Outcome of information requests, {len(shown)} reports with the most decisions")
-    axes.legend(loc="lower right", fontsize="small")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")  # outside: never hides a bar
     figure.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(out, dpi=100)
