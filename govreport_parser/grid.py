@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from govreport_parser.document import CleanText, Segmented
 from govreport_parser.normalize import fold
@@ -31,9 +32,11 @@ _SENTENCE_END_RE = re.compile(r"[。;；!！?？]\s*$")
 _DIGIT_RE = re.compile(r"\d")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RawCell:
-    """One cell (or, for unseparated text, one line) as it stood in the source."""
+class RawCell(NamedTuple):
+    """One cell (or, for unseparated text, one line) as it stood in the source.
+
+    A NamedTuple rather than a frozen dataclass: regions hold hundreds of cells and construction is on the hot path.
+    """
 
     text: str
     """Cell text without the pipes around it."""
@@ -68,6 +71,7 @@ def segments_to_regions(
     """Given the outline, return the table region of every section that has one, cells split per line."""
     regions = []
     lines = clean.lines
+    last_content = next((n for n in range(segmented.report_end, 0, -1) if lines[n - 1].strip()), 0)
     for index, section in enumerate(segmented.sections):
         end = min(section.line_end, segmented.report_end)
         start = _first_anchor(lines, section.body_start, end)
@@ -75,7 +79,6 @@ def segments_to_regions(
             continue
         end = _trim_trailing_prose(lines, start, end)
         cells = tuple(_split_lines(lines, start, end))
-        last_content = max((n for n in range(1, segmented.report_end + 1) if lines[n - 1].strip()), default=0)
         regions.append(
             TableRegion(
                 section_index=index,
@@ -97,9 +100,10 @@ def _compact(line: str) -> str:
 def _first_anchor(lines: tuple[str, ...], start: int, end: int) -> int | None:
     for number in range(start, end + 1):
         line = lines[number - 1]
+        if "。" in line and "|" not in line:
+            continue  # prose, even when it quotes a caption or a row ('本年新收政府信息公开申请80件。')
         compact = _compact(line)
         if _ANCHOR_RE.search(compact):
-            # A prose sentence that quotes a caption or a row ('本年新收政府信息公开申请80件。') is not a table.
             if is_prose(line):
                 continue
             return number
@@ -156,7 +160,7 @@ def _split_lines(lines: tuple[str, ...], start: int, end: int) -> list[RawCell]:
 
 
 def _is_markdown_rule(text: str) -> bool:
-    return bool(text) and set(text) <= {"-", "|", ":", " "} and "-" in text
+    return "-" in text and not text.strip("-|: ")
 
 
 def _style_of(cells: tuple[RawCell, ...]) -> str:

@@ -192,7 +192,9 @@ class _Tokenizer:
             index += 1
 
     def _pipe_row(self, row_cells: list[RawCell]) -> Iterator[_Token]:
-        last_content = max((i for i, c in enumerate(row_cells) if c.text.strip()), default=-1)
+        last_content = len(row_cells) - 1
+        while last_content >= 0 and not row_cells[last_content].text.strip():
+            last_content -= 1
         seen_content = False
         for position, cell in enumerate(row_cells):
             if cell.text.strip():
@@ -219,7 +221,8 @@ class _Tokenizer:
                 cache.clear()
             cache[key] = tokens
         for token in tokens:
-            yield token._replace(line=line)
+            # tuple.__new__ skips NamedTuple._replace's keyword handling; this runs once per cell.
+            yield tuple.__new__(_Token, (token[0], token[1], line, *token[3:]))
 
     def _classify(self, text: str, line: int) -> Iterator[_Token]:
         value = self._value(text, line)

@@ -78,6 +78,7 @@ class _Lexicon:
     sentence_end: re.Pattern[str]
     soft_delimiters: frozenset[str]
     clause_delimiters: frozenset[str]
+    clause_delimiter_re: re.Pattern[str]
     strip_leading: re.Pattern[str]
     strip_trailing: re.Pattern[str]
     list_marker: re.Pattern[str]
@@ -157,6 +158,7 @@ def _lexicon() -> _Lexicon:
         sentence_end=re.compile(rf"[{sentence_chars}]|\.(?!\d)"),
         soft_delimiters=frozenset(data["soft_sentence_delimiters"]),
         clause_delimiters=frozenset(clause_chars),
+        clause_delimiter_re=re.compile("[" + re.escape("".join(sorted(set(clause_chars)))) + "]"),
         strip_leading=re.compile(rf"^(?:{_alternation(data['subject_strip_leading'])})+"),
         strip_trailing=re.compile(rf"(?:{_alternation(data['subject_strip_trailing'])})+$"),
         list_marker=re.compile(_alternation(data["list_markers"])),
@@ -271,7 +273,7 @@ def _paren_depth(text: str, position: int) -> int:
 def _line_figures(line: str, line_index: int, lexicon: _Lexicon) -> list[list[_Found]]:
     """Given one prose line, return its figures grouped by sentence, in order."""
     sentence_bounds: list[int] = [m.end() for m in lexicon.sentence_end.finditer(line)]
-    delimiter_positions = [i for i, ch in enumerate(line) if ch in lexicon.clause_delimiters]
+    delimiter_positions = [m.start() for m in lexicon.clause_delimiter_re.finditer(line)]
     sentences: list[list[_Found]] = [[] for _ in range(len(sentence_bounds) + 1)]
     starts = [0, *sentence_bounds]
     previous_end = 0
