@@ -19,6 +19,7 @@ LONE_PIPE = "lone_pipe"  # '|' alone: a blank cell, a row marker or a separator,
 FILLER = "filler"  # '|||' — span padding, never a value
 EMPTY = "empty"  # '' — separator in blank-line styles
 WHITESPACE = "whitespace"  # '  ' — an empty cell in plain cell-per-line pages
+BLANK = "blank"  # whitespace between two pipes of a pipe-terminated region: an empty cell
 
 # Strings that, once folded and stripped of whitespace, show a line belongs to a table. Derived from the format's
 # own captions and headers; numbers alone never start a region (prose is full of them).
@@ -78,13 +79,18 @@ def segments_to_regions(
         if start is None:
             continue
         end = _trim_trailing_prose(lines, start, end)
-        cells = tuple(_split_lines(lines, start, end))
+        if _pipe_terminated(lines, start, end):
+            cells = tuple(_stream_cells(lines, start, end))
+            style = _stream_style(lines, start, end)
+        else:
+            cells = tuple(_split_lines(lines, start, end))
+            style = _style_of(cells)
         regions.append(
             TableRegion(
                 section_index=index,
                 line_start=start,
                 line_end=end,
-                style=_style_of(cells),
+                style=style,
                 cells=cells,
                 at_end=end >= last_content,
             )
@@ -128,6 +134,49 @@ def _trim_trailing_prose(lines: tuple[str, ...], start: int, end: int) -> int:
     return end
 
 
+# When nearly every line of a region ends with a pipe, the pipes alone delimit cells and line breaks are only layout:
+# a cell split over lines ('商业\n企业'), a lone '|' line and a '| 25 |' continuation all read the same way. 0.8
+# tolerates a truncated last line and a caption without its pipe.
+PIPE_TERMINATED_SHARE = 0.8
+
+
+def _pipe_terminated(lines: tuple[str, ...], start: int, end: int) -> bool:
+    content = [line.rstrip() for line in lines[start - 1 : end] if line.strip()]
+    if not content:
+        return False
+    return sum(1 for line in content if line.endswith("|")) >= PIPE_TERMINATED_SHARE * len(content)
+
+
+def _stream_cells(lines: tuple[str, ...], start: int, end: int) -> list[RawCell]:
+    """Split a pipe-terminated region on its pipes: text between two pipes is one cell, whatever the line breaks."""
+    cells: list[RawCell] = []
+    number = start
+    for segment in "\n".join(lines[start - 1 : end]).split("|"):
+        stripped = segment.strip()
+        if stripped:
+            lead = len(segment) - len(segment.lstrip())
+            line = number + segment.count("\n", 0, lead)
+            if not _is_markdown_rule(stripped):
+                cells.append(RawCell(text=stripped, line=line, kind=CELL))
+        elif segment:
+            cells.append(RawCell(text="", line=number + segment.count("\n"), kind=BLANK))
+        else:
+            cells.append(RawCell(text="", line=number, kind=FILLER))
+        number += segment.count("\n")
+    return cells
+
+
+def _stream_style(lines: tuple[str, ...], start: int, end: int) -> str:
+    content = [line.strip() for line in lines[start - 1 : end] if line.strip()]
+    lone = sum(1 for line in content if line == "|")
+    rows = sum(1 for line in content if line.strip("|").count("|") >= 1)
+    if rows >= len(content) / 2:
+        return "pipe_rows"
+    if lone >= len(content) / 3:
+        return "cell_then_pipe_line"
+    return "cell_per_line_pipe_suffix"
+
+
 def _split_lines(lines: tuple[str, ...], start: int, end: int) -> list[RawCell]:
     cells: list[RawCell] = []
     row = 0
@@ -160,7 +209,8 @@ def _split_lines(lines: tuple[str, ...], start: int, end: int) -> list[RawCell]:
 
 
 def _is_markdown_rule(text: str) -> bool:
-    return "-" in text and not text.strip("-|: ")
+    # '---|---|' separator lines of markdown tables; a lone '-' is a placeholder value, not a rule.
+    return text.count("-") >= 3 and not text.strip("-|: ")
 
 
 def _style_of(cells: tuple[RawCell, ...]) -> str:

@@ -183,6 +183,8 @@ class _Tokenizer:
                 yield from self._text(cell.text, cell.line)
             elif cell.kind == g.WHITESPACE:
                 yield _Token("blank", "", cell.line, soft=True)
+            elif cell.kind == g.BLANK:
+                yield _Token("blank", "", cell.line)
             elif cell.kind == g.LONE_PIPE:
                 previous = cells[index - 1].kind if index else g.EMPTY
                 if not separators or previous in (g.LONE_PIPE, g.EMPTY):
@@ -406,6 +408,7 @@ class _Occurrence:
     order: list[str] = field(default_factory=list)
     unplaced: list[UnplacedValue] = field(default_factory=list)
     table4_values: list[_Token] = field(default_factory=list)
+    table4_leading_blanks: int = 0
     header_phase: bool = True
     group: str | None = None
     last_block: int = -1
@@ -568,6 +571,8 @@ class _Builder:
                 self.pending_unknown = None
             return
         if occurrence.table == "table4":
+            if token.kind == "blank" and not any(t.kind == "value" for t in occurrence.table4_values):
+                occurrence.table4_leading_blanks += 1
             occurrence.table4_values.append(token)
             return
         if self.row is not None and not self.row.closed:
@@ -983,7 +988,14 @@ def _table4_cells(
     section_id: str | None,
 ) -> None:
     columns = spec.columns_of("review")
-    tokens = _fit(occurrence.table4_values, TABLE4_VALUES)
+    values = occurrence.table4_values
+    hard = [t for t in values if not t.soft]
+    # Blanks before the first number are the padding of the last header row, not empty cells of the data row,
+    # as long as there are more cells than the format has.
+    excess = min(len(hard) - TABLE4_VALUES, occurrence.table4_leading_blanks)
+    if excess > 0:
+        values = hard[excess:]
+    tokens = _fit(values, TABLE4_VALUES)
     if tokens is None:
         numbers = [t for t in occurrence.table4_values if t.kind == "value"]
         if numbers and _is_glued(numbers, TABLE4_VALUES):
