@@ -15,8 +15,16 @@ from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import Segmented
 from govreport_parser.grid import RawCell, TableRegion
 from govreport_parser.model import Cell, CellStatus, Grid, Number, RowLabel, SourceSpan, Table, UnplacedValue
-from govreport_parser.normalize import fold, label_key, parse_value
-from govreport_parser.vocabulary import CANONICAL_TABLES, FuzzyIndex, LabelMatch, TableSpec, Vocabulary, _fuzzy
+from govreport_parser.normalize import ITEM_NUMBER_RE, fold, label_key, parse_value
+from govreport_parser.vocabulary import (
+    CANONICAL_TABLES,
+    ColumnSpec,
+    FuzzyIndex,
+    LabelMatch,
+    TableSpec,
+    Vocabulary,
+    _fuzzy,
+)
 
 DEFAULT_VERSION = "gov_2021"
 # Distinct cell texts kept per lexicon; a batch of thousands of reports repeats far fewer than this.
@@ -351,6 +359,10 @@ class _Tokenizer:
             value = self._value(piece, line)
             if value is not None:
                 yield value
+                continue
+            if ITEM_NUMBER_RE.match(piece):
+                # '4.保护第三': a numbered label (here cut off), whose item number is not a value.
+                yield _Token("text", piece, line)
                 continue
             # '总计110024001510102': header words glued to the digits that follow them.
             for part in _WORD_OR_NUMBER_RE.findall(piece):
@@ -810,6 +822,20 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
                     columns = columns[: len(present)]
                     values = present
             if values is None:
+                placed = _place_by_signed_column(row.values, columns)
+                if placed is not None:
+                    columns, values = tuple(placed[0]), placed[1]
+                    sink.emit(
+                        "T005",
+                        f"row {spec.id}/{row.id} has {len(values)} values for {len(spec.columns_of(row.id))} columns; "
+                        "the signed one fixes their places, the other cells were not written",
+                        span=SourceSpan(
+                            line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id
+                        ),
+                        severity="info",
+                        placed=tuple(column.id for column in columns),
+                    )
+            if values is None:
                 if _is_glued(row.values, len(columns)):
                     glued_rows.append(row)
                     continue
@@ -893,6 +919,26 @@ def _fit(tokens: Sequence[_Token], expected: int) -> list[_Token] | None:
     if not hard and len(ordered) >= expected:
         return ordered[:expected]
     return None
+
+
+def _place_by_signed_column(
+    tokens: Sequence[_Token], columns: Sequence[ColumnSpec]
+) -> tuple[list[ColumnSpec], list[_Token]] | None:
+    """Place a short row whose one signed value ('+4', '减3') can only be the 2019 本年增/减 column.
+
+    The values before it then fill the columns before it, when their count is exactly that; values after it are
+    accepted only if they fill every column after it. Otherwise positions stay unknown.
+    """
+    present = [t for t in tokens if t.kind == "value"]
+    signed_at = [i for i, t in enumerate(present) if t.signed]
+    column_at = [i for i, c in enumerate(columns) if c.value_type == "signed_integer"]
+    if len(signed_at) != 1 or len(column_at) != 1 or len(present) >= len(columns) or len(present) != len(tokens):
+        return None
+    before, after = signed_at[0], len(present) - signed_at[0] - 1
+    if before != column_at[0] or after not in (0, len(columns) - column_at[0] - 1):
+        return None
+    placed = list(columns[: column_at[0] + 1]) + (list(columns[column_at[0] + 1 :]) if after else [])
+    return placed, present
 
 
 def _is_glued(tokens: Sequence[_Token], expected: int) -> bool:
