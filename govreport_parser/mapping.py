@@ -421,6 +421,8 @@ class _Occurrence:
     unplaced: list[UnplacedValue] = field(default_factory=list)
     table4_values: list[_Token] = field(default_factory=list)
     table4_leading_blanks: int = 0
+    ended_in_row: str | None = None
+    """The row the document stopped in (its values are the first ones, in order), if it did."""
     header_phase: bool = True
     group: str | None = None
     last_block: int = -1
@@ -678,6 +680,8 @@ def regions_to_tables(
         builder = _Builder(lexicon, region, sink, section_id)
         for token in tokenizer.tokens(region):
             builder.feed(token)
+        if builder.row is not None and builder.current is not None and region.at_end:
+            builder.current.ended_in_row = builder.row.id  # the document stops inside this row
         builder._close_row()
         for occurrence in builder.occurrences:
             occurrence.truncated = region.at_end and occurrence is builder.occurrences[-1]
@@ -815,7 +819,7 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
                 continue
             columns = spec.columns_of(row.id)
             values = _fit(row.values, len(columns))
-            if values is None and occurrence.truncated and row.id == occurrence.order[-1]:
+            if values is None and row.id == occurrence.ended_in_row:
                 # The document ends inside this row: the values that are there are the first ones, in order.
                 present = [t for t in row.values if not t.soft]
                 if 0 < len(present) < len(columns):
