@@ -83,7 +83,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """Given files, folders (walked recursively) and glob patterns, return every input path, sorted and unique.
 
     Nothing is dropped silently: a missing path, a glob that matches nothing, a broken symlink or an unreadable
-    folder is returned as is, so that parsing it yields a Failure row naming the reason.
+    folder is returned as is, so that parsing it yields a Failure row naming the reason. Walking a folder skips the
+    scraper's side files by suffix (`SKIPPED_IN_FOLDERS`: .json, .md, images, …); name them explicitly to parse them.
     """
     found: set[str] = set()
     for item in paths:
@@ -99,6 +100,31 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return sorted(found)
 
 
+# A folder of scraped reports usually carries the scraper's own files too (metadata, notes, link lists, images);
+# walking a folder skips these by suffix. A file named explicitly, or matched by a glob, is always parsed.
+SKIPPED_IN_FOLDERS = frozenset(
+    {
+        ".json",
+        ".md",
+        ".py",
+        ".css",
+        ".js",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".svg",
+        ".ico",
+        ".yml",
+        ".yaml",
+        ".toml",
+        ".csv",
+        ".tsv",
+        ".parquet",
+    }
+)
+
+
 def _walk(path: str) -> list[str]:
     if not os.path.isdir(path):
         return [path]
@@ -106,7 +132,9 @@ def _walk(path: str) -> list[str]:
     unreadable: list[str] = []
     for root, dirs, files in os.walk(path, onerror=lambda error: unreadable.append(str(error.filename))):
         dirs.sort()
-        out.extend(os.path.join(root, name) for name in files)
+        out.extend(
+            os.path.join(root, name) for name in files if os.path.splitext(name)[1].lower() not in SKIPPED_IN_FOLDERS
+        )
         # os.walk lists symlinks to folders under dirs without entering them; keep them as inputs, not skips.
         out.extend(os.path.join(root, name) for name in dirs if os.path.islink(os.path.join(root, name)))
     return out + unreadable

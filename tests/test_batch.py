@@ -60,7 +60,8 @@ def tree(tmp_path: Path) -> Path:
 def test_expand_paths_walks_folders_globs_and_keeps_missing(tree: Path) -> None:
     found = expand_paths([tree])
     names = [str(Path(p).relative_to(tree)) for p in found]
-    assert names == ["a-empty.txt", "b.txt", "broken.txt", "sub/c.html", "sub/notes.meta.json"]
+    # Side files of a scrape (.meta.json, .md, images) are skipped when walking a folder, parsed when named.
+    assert names == ["a-empty.txt", "b.txt", "broken.txt", "sub/c.html"]
     assert expand_paths([str(tree / "**" / "*.html")]) == [str(tree / "sub" / "c.html")]
     missing = str(tree / "nope-*.txt")
     assert expand_paths([missing, tree / "b.txt", str(tree / "b.txt")]) == sorted([missing, str(tree / "b.txt")])
@@ -71,7 +72,12 @@ def test_expand_paths_walks_folders_globs_and_keeps_missing(tree: Path) -> None:
 
 def test_parse_many_isolates_bad_inputs_and_sorts(tree: Path) -> None:
     (tree / "dir.txt").mkdir()
-    inputs = [*expand_paths([tree]), str(tree / "dir.txt"), str(tree / "absent.txt")]
+    inputs = [
+        *expand_paths([tree]),
+        str(tree / "sub" / "notes.meta.json"),
+        str(tree / "dir.txt"),
+        str(tree / "absent.txt"),
+    ]
     results = list(parse_many(reversed(inputs), workers=1, timeout=30))
     paths = [path for path, _ in results]
     assert paths == sorted(inputs)
