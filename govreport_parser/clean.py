@@ -41,12 +41,17 @@ _LIST_LEAD = "：:，,、；;"
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 _MOJIBAKE_RE = re.compile(r"\?{2,}")
+# PINYIN_RE without its look-behind: a necessary condition the regex engine scans for by its literal '(' (PINYIN_RE's
+# leading look-behind makes it test every position). Should PINYIN_RE change shape, this is PINYIN_RE itself.
+_PINYIN_CORE_RE = re.compile(PINYIN_RE.pattern.removeprefix(r"(?<=[\u3400-\u9fff])"))
 _NOT_CJK_RE = re.compile(r"[^\u4e00-\u9fff]+")
 # The first item of a line split like `_is_link_or_place_list` splits it.
 _FIRST_ITEM_RE = re.compile(r"[\s|｜、,，]*([^\s|｜、,，]+)")
 _TONED_RE = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 _URL_RE = re.compile(r"^(?:(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/\S*)?)$")
-_INLINE_NUMERAL_RE = re.compile(r"(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*、\s*")
+# A numeral not preceded by another numeral (the look-behind sits after the first numeral so that the regex engine can
+# skip ahead to numeral characters instead of testing every position).
+_INLINE_NUMERAL_RE = re.compile(r"[一二三四五六七八九十](?<![一二三四五六七八九十]{2})[一二三四五六七八九十]?\s*、\s*")
 _ANCHOR_RE = re.compile(
     r"第二十条第\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]\s*项"
     r"|[(（]\s*本列数据的勾稽关系为"
@@ -160,6 +165,8 @@ def traditional_ratio(text: str) -> float:
 
 def _remove_mojibake(text: str, sink: DiagnosticSink) -> str:
     # Mirrors re-encode U+3000 and nbsp as '?': runs of them stand for spaces, never for text.
+    if "??" not in text:  # a substring test is several times faster than the regex scan
+        return text
     text, count = _MOJIBAKE_RE.subn(" ", text)
     if count:
         sink.emit("C006", f"{count} run(s) of '?' standing for lost spaces were replaced by spaces", count=count)
@@ -167,7 +174,7 @@ def _remove_mojibake(text: str, sink: DiagnosticSink) -> str:
 
 
 def _remove_pinyin(text: str, sink: DiagnosticSink) -> str:
-    if "(" not in text:
+    if _PINYIN_CORE_RE.search(text) is None:
         return text
     matches = [m.group(0) for m in PINYIN_RE.finditer(text)]
     if not matches:
@@ -329,7 +336,7 @@ def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[st
             break
         cuts[title.end()] = "title"
         position = title.end()
-    for numeral in _INLINE_NUMERAL_RE.finditer(line):
+    for numeral in _INLINE_NUMERAL_RE.finditer(line) if "、" in line else ():
         start = numeral.start()
         if start == 0:
             continue
@@ -344,7 +351,8 @@ def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[st
             cuts[rest_at] = "subsection"
         if match.section_id == "review_litigation" and match.rest.lstrip().startswith("行政复议"):
             cuts[start + len(line[start:]) - len(match.rest.lstrip())] = "anchor"
-    for anchor in _ANCHOR_RE.finditer(line):
+    anchored = "第二十条第" in line or "本列数据的勾稽关系为" in line  # what every anchor contains
+    for anchor in _ANCHOR_RE.finditer(line) if anchored else ():
         before = line[max(0, anchor.start() - 2) : anchor.start()]
         after = line[anchor.end() : anchor.end() + 2]
         # '依据《条例》第二十条第(一)项规定' cites the article in prose; a table block caption stands alone.
@@ -353,6 +361,7 @@ def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[st
         cuts[anchor.start()] = "anchor"
     # Subsections '(一)…' start after a sentence end, but only in prose: inside a table they are row labels.
     in_table = False
+    parenthesized = "(" in line or "（" in line  # what every inline subsection contains
     ordered = sorted(cuts.items())
     boundaries = [0, *[p for p, _ in ordered], len(line)]
     kinds = ["start", *[k for _, k in ordered]]
@@ -361,7 +370,7 @@ def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[st
             in_table = True
         elif kind == "heading":
             in_table = _ANCHOR_RE.match(line, begin) is not None
-        if in_table:
+        if in_table or not parenthesized:
             continue
         for sub in _SUBSECTION_INLINE_RE.finditer(line, begin, end):
             position = sub.start() + len(sub.group(0)) - len(sub.group(0).lstrip())

@@ -97,7 +97,8 @@ def load_regions() -> Regions:
 
 def detect_version(clean: CleanText, vocabulary: Vocabulary, year: int | None, sink: DiagnosticSink) -> str | None:
     """Given the cleaned text, return the format version its table vocabulary points to (the year decides a tie)."""
-    text = re.sub(r"\s+", "", fold("\n".join(clean.lines)))
+    # str.split() drops exactly what r"\s+" matches, without the regex machinery.
+    text = "".join(fold("\n".join(clean.lines)).split())
     found = {
         version: tuple(marker for marker in markers if marker and marker in text)
         for version, markers in vocabulary.version_markers.items()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import CleanText, SectionDraft, Segmented
@@ -46,6 +48,8 @@ _SUBSECTION_RE = re.compile(
 _TABLE_LINE_RE = re.compile(
     r"^\s*(?:\|?\s*第二十条第|\|?\s*信息内容\s*\|?\s*$|\|?\s*[(（]本列数据的勾稽关系|\|?\s*申请人情况|行政复议\s*\|)"
 )
+# Every character that folds to nothing (whitespace, zero-width space, BOM); any other character folds to at least one.
+_VANISHING_RE = re.compile(r"[\s\u200b\ufeff]")
 _TABLE_ID_OF = {"二": "table2", "三": "table3", "四": "table4"}
 _HEADING_TRAIL = " \t:：。.．|"
 _SENTENCE_END = '。！？!?；;.…)）》」』”"：:'
@@ -88,6 +92,15 @@ class HeadingMatch:
     score: float = 1.0
 
 
+class _FuzzyKey(NamedTuple):
+    key: str
+    section_id: str
+    chars: frozenset[str]
+    repeats: int
+    """How many characters of the key repeat one before it."""
+    counts: dict[str, int]
+
+
 @dataclass(frozen=True, slots=True)
 class _HeadingIndex:
     keys: tuple[tuple[str, str], ...]
@@ -96,10 +109,11 @@ class _HeadingIndex:
     order: dict[str, tuple[str, ...]]
     by_first: dict[str, tuple[tuple[str, str], ...]]
     """`keys` grouped by their first character (same order): only those can be a prefix of a text."""
-    fuzzy_groups: tuple[tuple[int, int, tuple[tuple[str, str, frozenset[str], int], ...]], ...]
-    """Keys long enough for fuzzy matching, in `keys` order, grouped by length: (length, how many characters a
-    window must share with such a key to reach FUZZY_THRESHOLD, ((key, section id, its characters, how many of its
-    characters repeat one before), ...))."""
+    by_last: dict[str, tuple[tuple[str, str], ...]]
+    """`keys` of two or more characters grouped by their last character (same order), for suffixes."""
+    fuzzy_groups: tuple[tuple[int, int, int, tuple[_FuzzyKey, ...]], ...]
+    """Keys long enough for fuzzy matching, in `keys` order, grouped by length: (length, shortest window, how many
+    characters a window must share with such a key to reach FUZZY_THRESHOLD, keys)."""
     key_chars: frozenset[str]
     """Every character of every key."""
     norm_limit: int
@@ -123,14 +137,19 @@ def _index(vocabulary: Vocabulary) -> _HeadingIndex:
     table_sections = {spec.table: spec.id for spec in vocabulary.sections["gov_2021"] if spec.table}
     keys = tuple(sorted(ids_of.items(), key=lambda item: (-len(item[0]), item[0])))
     by_first: dict[str, list[tuple[str, str]]] = {}
+    by_last: dict[str, list[tuple[str, str]]] = {}
     for key, section_id in keys:
         by_first.setdefault(key[0], []).append((key, section_id))
-    groups: dict[int, list[tuple[str, str, frozenset[str], int]]] = {}
+        if len(key) >= 2:
+            by_last.setdefault(key[-1], []).append((key, section_id))
+    groups: dict[int, list[_FuzzyKey]] = {}
     for key, section_id in keys:
         if len(key) >= FUZZY_MIN_KEY:
-            groups.setdefault(len(key), []).append((key, section_id, frozenset(key), len(key) - len(set(key))))
+            fuzzy_key = _FuzzyKey(key, section_id, frozenset(key), len(key) - len(set(key)), dict(Counter(key)))
+            groups.setdefault(len(key), []).append(fuzzy_key)
     fuzzy_groups = tuple(
-        (length, _shared_needed(length), tuple(group)) for length, group in groups.items()
+        (length, max(1, length - FUZZY_WINDOW), _shared_needed(length), tuple(group))
+        for length, group in groups.items()
     )
     longest = max((len(key) for key, _ in keys), default=0)
     return _HeadingIndex(
@@ -138,6 +157,7 @@ def _index(vocabulary: Vocabulary) -> _HeadingIndex:
         table_sections=table_sections,
         order=order,
         by_first={first: tuple(group) for first, group in by_first.items()},
+        by_last={last: tuple(group) for last, group in by_last.items()},
         fuzzy_groups=fuzzy_groups,
         key_chars=frozenset(itertools.chain.from_iterable(ids_of)),
         norm_limit=max(longest + FUZZY_WINDOW, BARE_HEADING_MAX, UNKNOWN_HEADING_MAX) + 1,
@@ -224,6 +244,10 @@ def match_heading(text: str, vocabulary: Vocabulary, *, inline: bool = False) ->
         return None
     prefix_len = ordinal_match.end() if ordinal_match else 0
     rest_raw = body[prefix_len:]
+    long_bare = style is None and len(rest_raw) > BARE_HEADING_MAX
+    if long_bare and _VANISHING_RE.search(rest_raw, 0, BARE_HEADING_MAX + 1) is None:
+        # Its first BARE_HEADING_MAX + 1 characters all fold to something: too long for a bare heading (most prose).
+        return None
     index = _index(vocabulary)
     # Only the first `norm_limit` folded characters can decide the heading; the rest of a long line only makes it
     # long, so it is never folded (a one-line report is asked this at every inline numeral).
@@ -285,32 +309,48 @@ def _prefix(norm: str, index: _HeadingIndex) -> tuple[str, str] | None:
 def _fuzzy(norm: str, index: _HeadingIndex) -> tuple[int, str, float, str] | None:
     whole = norm.rstrip(_HEADING_TRAIL)
     best: dict[str, tuple[float, int]] = {}
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    # difflib's quick_ratio counts the characters a window shares with a key (with multiplicity); windows grow up to
-    # the key length + FUZZY_WINDOW. Two upper bounds of that count let most keys skip difflib without changing any
-    # result: the window characters that occur in any key at all (per key length), then per key its distinct shared
-    # characters plus the repeats of either side. A bound below what the shortest window needs fails every window.
+    matcher: difflib.SequenceMatcher[str] | None = None
+    # Every window (a prefix of the line, up to the key length + FUZZY_WINDOW) is scored against every key exactly as
+    # difflib's real_quick_ratio / quick_ratio / ratio chain scores it, but cheaper: quick_ratio counts the characters
+    # a window shares with the key (with multiplicity), and two upper bounds of that count skip most keys outright -
+    # the window characters found in any key (per key length), then the key's distinct shared characters plus the
+    # repeats of either side. The windows of a surviving key get their counts in one pass, and only a window that
+    # passes both quick ratios reaches difflib's ratio().
+    size = len(norm)
     in_keys = (0, *itertools.accumulate(map(index.key_chars.__contains__, norm[: index.norm_limit])))
     window_chars: dict[int, tuple[frozenset[str], int]] = {}
-    for length, needed, group in index.fuzzy_groups:
-        low, high = max(1, length - FUZZY_WINDOW), min(len(norm), length + FUZZY_WINDOW)
+    for length, low, needed, group in index.fuzzy_groups:
+        high = length + FUZZY_WINDOW if length + FUZZY_WINDOW < size else size
         if high < low or in_keys[high] < needed:
             continue
         chars_repeats = window_chars.get(high)
         if chars_repeats is None:
             chars = frozenset(norm[:high])
             chars_repeats = window_chars[high] = (chars, high - len(chars))
-        for key, section_id, key_chars, key_repeats in group:
-            if len(key_chars & chars_repeats[0]) + min(key_repeats, chars_repeats[1]) < needed:
+        for fuzzy_key in group:
+            if len(fuzzy_key.chars & chars_repeats[0]) + min(fuzzy_key.repeats, chars_repeats[1]) < needed:
                 continue
-            matcher.set_seq2(key)
-            for window in range(low, high + 1):
-                matcher.set_seq1(norm[:window])
-                if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+            available = fuzzy_key.counts.copy()
+            shared = 0
+            for window, char in enumerate(norm[:high], start=1):
+                left = available.get(char, 0)
+                if left > 0:
+                    available[char] = left - 1
+                    shared += 1
+                if window < low:
                     continue
+                total = window + length
+                # The same float expressions as difflib's real_quick_ratio and quick_ratio.
+                shorter = window if window < length else length
+                if 2.0 * shorter / total < FUZZY_THRESHOLD or 2.0 * shared / total < FUZZY_THRESHOLD:
+                    continue
+                if matcher is None:
+                    matcher = difflib.SequenceMatcher(autojunk=False)
+                matcher.set_seq2(fuzzy_key.key)
+                matcher.set_seq1(norm[:window])
                 score = matcher.ratio()
-                if score >= FUZZY_THRESHOLD and score > best.get(section_id, (0.0, 0))[0]:
-                    best[section_id] = (score, window)
+                if score >= FUZZY_THRESHOLD and score > best.get(fuzzy_key.section_id, (0.0, 0))[0]:
+                    best[fuzzy_key.section_id] = (score, window)
     if best:
         ranked = sorted(best.items(), key=lambda item: -item[1][0])
         section_id, (score, length) = ranked[0]
@@ -318,8 +358,8 @@ def _fuzzy(norm: str, index: _HeadingIndex) -> tuple[int, str, float, str] | Non
             return length, section_id, round(score, 3), "fuzzy"
     # '政府信息公开工作的总体情况', '总体概述': a short numbered heading that ends with a known label.
     if len(whole) <= UNKNOWN_HEADING_MAX:
-        for key, section_id in index.keys:
-            if whole.endswith(key) and len(key) >= 2:
+        for key, section_id in index.by_last.get(whole[-1:], ()):
+            if whole.endswith(key):
                 return len(whole), section_id, 1.0, "suffix"
     return None
 

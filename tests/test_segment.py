@@ -293,3 +293,79 @@ def test_every_sample_parses_and_finds_its_headings(path: Path) -> None:
         assert any(s.id == "overview" for s in report.sections)
     if path.suffix == ".txt" and "二、主动公开政府信息情况" in text:
         assert any(s.id == "active_disclosure" for s in report.sections)
+
+
+def test_every_character_that_folds_to_nothing_is_vanishing() -> None:
+    # match_heading rejects a long bare line when none of its first characters can vanish; that is only sound while
+    # _VANISHING_RE covers every character whose fold is empty.
+    from govreport_parser.segment import _FOLD_TABLE, _VANISHING_RE
+
+    empty = [code for code in range(0x110000) if not 0xD800 <= code < 0xE000 and _FOLD_TABLE[code] == ""]
+    assert len(empty) >= 30  # whitespace, zero-width space and BOM
+    assert [hex(code) for code in empty if not _VANISHING_RE.match(chr(code))] == []
+
+
+def _fuzzy_by_difflib(norm: str, index: object) -> tuple[int, str, float, str] | None:
+    """The heading fuzzy match as first written: difflib over every key and window, no bounds."""
+    import difflib
+
+    from govreport_parser.segment import FUZZY_MIN_KEY, FUZZY_WINDOW, UNKNOWN_HEADING_MAX
+    from govreport_parser.vocabulary import FUZZY_THRESHOLD
+
+    keys = index.keys  # type: ignore[attr-defined]
+    best: dict[str, tuple[float, int]] = {}
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    for key, section_id in keys:
+        if len(key) < FUZZY_MIN_KEY:
+            continue
+        matcher.set_seq2(key)
+        for length in range(max(1, len(key) - FUZZY_WINDOW), min(len(norm), len(key) + FUZZY_WINDOW) + 1):
+            matcher.set_seq1(norm[:length])
+            if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+                continue
+            score = matcher.ratio()
+            if score >= FUZZY_THRESHOLD and score > best.get(section_id, (0.0, 0))[0]:
+                best[section_id] = (score, length)
+    if best:
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])
+        section_id, (score, length) = ranked[0]
+        if len(ranked) == 1 or ranked[1][1][0] < score:
+            return length, section_id, round(score, 3), "fuzzy"
+    whole = norm.rstrip(" \t:：。.．|")
+    if len(whole) <= UNKNOWN_HEADING_MAX:
+        for key, section_id in keys:
+            if whole.endswith(key) and len(key) >= 2:
+                return len(whole), section_id, 1.0, "suffix"
+    return None
+
+
+def test_fuzzy_bounds_never_change_a_result() -> None:
+    # The fast fuzzy matcher skips keys by character-count bounds; on damaged labels, prose and near misses it must
+    # return exactly what plain difflib returns.
+    import random
+
+    from govreport_parser.segment import _fuzzy, _index, _norm_text
+
+    index = _index(load_vocabulary())
+    rng = random.Random(20240601)
+    labels = [key for key, _ in index.keys]
+    alphabet = "".join(sorted(set("".join(labels)))) + "的和及与。,:年月日"
+    texts = [
+        "政府信息管理情况。成立了由镇党委书记、镇长为组长,分管领导为副",
+        "主动公开方面平潭综合实验区切实落实国务院办公厅、省政府办公厅关",
+        "政府信息公开行政法复议、行政诉讼情况",
+        "加强组织领导",
+        "其他",
+    ]
+    for _ in range(1500):
+        chars = list(rng.choice(labels))
+        for _ in range(rng.choice([0, 1, 2, 3, 5])):
+            position = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.4 and chars:
+                del chars[min(position, len(chars) - 1)]
+            else:
+                chars.insert(position, rng.choice(alphabet))
+        texts.append("".join(chars) + rng.choice(["", "。", "::", "情况", "。本年度我单位认真贯彻落实条例"]))
+    results = [(_fuzzy(_norm_text(text), index), _fuzzy_by_difflib(_norm_text(text), index)) for text in texts]
+    assert [text for text, (fast, slow) in zip(texts, results, strict=True) if fast != slow] == []
+    assert sum(1 for fast, _ in results if fast and fast[3] == "fuzzy") > 300  # the bounds were really exercised
