@@ -96,8 +96,8 @@ EXAMPLES: Mapping[str, tuple[str, str | None]] = {
         "fixtures/html/malformed_tables.html",
     ),
     "L001": (
-        "unknown label '.保护第三' in table3 (cut off by the end of the document)",
-        "fixtures/samples/pages/194.txt",
+        "unknown label '2019年' in table2",
+        "fixtures/samples/pages/260.txt",
     ),
     "L002": (
         "label '2.其他法律行政止公开' read as table3/denied_law_prohibited (fuzzy, score 0.857)",
@@ -116,9 +116,8 @@ EXAMPLES: Mapping[str, tuple[str, str | None]] = {
     ),
     "T004": ("table3 lacks 3 of its 25 rows", "fixtures/samples/github/003.txt"),
     "T005": (
-        "row table2/administrative_licensing has 2 values for 3 columns; positions are unknown, so they are kept "
-        "as unplaced",
-        "fixtures/samples/pages/194.txt",
+        "row table2/regulations has 1 values for 3 columns; positions are unknown, so they are kept as unplaced",
+        "fixtures/samples/pages/101.txt",
     ),
     "T006": (
         "values after '（六）其他处理' kept as unplaced: a group row carries no values in the format",
@@ -137,7 +136,10 @@ EXAMPLES: Mapping[str, tuple[str, str | None]] = {
         "unit stripped from '251000元' in table2/government_centralized_procurement/procurement_total_amount",
         "fixtures/encodings/gbk_meta.html",
     ),
-    "T011": ("a table in section other_matters is not 表二/三/四 and was kept as a grid", None),
+    "T011": (
+        "a table of 1 rows in section problems_improvements is not 表二/三/四; it is kept as a generic grid",
+        "fixtures/html/malformed_tables.html",
+    ),
     "T012": (
         "stats_table_2014 has 2 value columns, read as value, value_2",
         "fixtures/legacy/local_two_columns_spaced.txt",

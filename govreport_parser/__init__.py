@@ -6,7 +6,8 @@ canonical ids of the packaged vocabulary, and diagnostics for anything unusual.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from govreport_parser.diagnostics import CODES, ParseError
@@ -30,6 +31,8 @@ from govreport_parser.vocabulary import LabelMatch, Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from govreport_parser.batch import Failure
 
 __version__ = "0.1.0"
 
@@ -62,6 +65,22 @@ def debug_parse(
     return run(source, ParseOptions.resolve(options, **option_overrides))
 
 
+def parse_many(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    workers: int = 1,
+    options: ParseOptions | Mapping[str, Any] | None = None,
+    timeout: float | None = None,
+) -> Iterator[tuple[str, Report | Failure]]:
+    """Parse many files in worker processes; yield `(path, Report | Failure)` sorted by path.
+
+    See `govreport_parser.batch.parse_many` for the isolation and ordering guarantees.
+    """
+    from govreport_parser.batch import parse_many as run_many
+
+    return run_many(paths, workers=workers, options=options, timeout=timeout)
+
+
 def to_frame(reports: Iterable[Report], *, label_names: str | Mapping[str, str] | None = None) -> pd.DataFrame:
     """Return one tidy frame of the cells of many reports, with a `source` column."""
     from govreport_parser.frames import cells_frame
@@ -92,5 +111,6 @@ __all__ = [
     "debug_parse",
     "load_vocabulary",
     "parse",
+    "parse_many",
     "to_frame",
 ]

@@ -14,7 +14,7 @@ from govreport_parser import grid as g
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import Segmented
 from govreport_parser.grid import RawCell, TableRegion
-from govreport_parser.model import Cell, CellStatus, Grid, Number, RowLabel, SourceSpan, Table, UnplacedValue
+from govreport_parser.model import Cell, CellStatus, Number, RowLabel, SourceSpan, Table, UnplacedValue
 from govreport_parser.normalize import ITEM_NUMBER_RE, fold, label_key, parse_value
 from govreport_parser.vocabulary import (
     CANONICAL_TABLES,
@@ -42,7 +42,8 @@ class MappedTables:
 
     tables: Mapping[str, Table] = field(default_factory=lambda: MappingProxyType({}))
     tables_by_section: Mapping[int, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
-    grids_by_section: Mapping[int, tuple[Grid, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    table_lines: tuple[tuple[int, int], ...] = ()
+    """Line ranges of every table 二/三/四 read, copies included (other tables there are generic grids)."""
 
 
 # -- lexicon: every label of the three tables of one version -----------------------------------------------
@@ -699,6 +700,8 @@ def regions_to_tables(
     return MappedTables(
         tables=MappingProxyType(tables),
         tables_by_section=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
+        table_lines=tuple((o.line_start, o.line_end) for o in occurrences)
+        + tuple((t.span.line_start or 0, t.span.line_end or 0) for t in legacy_tables.values()),
     )
 
 

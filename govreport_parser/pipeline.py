@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from govreport_parser import clean, decode, grid, mapping, meta, segment, validate
 from govreport_parser.diagnostics import DiagnosticSink, ParseError
 from govreport_parser.document import CleanText, DecodedInput, Segmented
-from govreport_parser.model import Report, ReportMeta, Section, Table
+from govreport_parser.model import Grid, Report, ReportMeta, Section, Table
 from govreport_parser.options import ParseOptions
 from govreport_parser.vocabulary import Vocabulary, load_vocabulary
 
@@ -143,7 +143,7 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
     state.stage("validate", lambda: validate.check_tables(mapped.tables, version, vocabulary, sink), None)
     no_sections: tuple[Section, ...] = ()
     sections = state.stage(
-        "sections", lambda: _build_sections(cleaned, segmented, regions, mapped, grids_by_line), no_sections
+        "sections", lambda: _build_sections(cleaned, segmented, regions, mapped, grids_by_line, sink), no_sections
     )
     figures: tuple[Any, ...] = ()
     if options.extract_figures and sections:
@@ -184,6 +184,7 @@ def _build_sections(
     regions: tuple[grid.TableRegion, ...],
     mapped: mapping.MappedTables,
     grids_by_line: Mapping[int, Any],
+    sink: DiagnosticSink,
 ) -> tuple[Section, ...]:
     from govreport_parser.model import SourceSpan
 
@@ -202,8 +203,18 @@ def _build_sections(
             first = body[0].strip()
             body[0] = first[len(draft.heading) :] if first.startswith(draft.heading) else first
         grids = tuple(
-            g for line, g in grids_by_line.items() if draft.line_start <= line <= draft.line_end
-        ) + mapped.grids_by_section.get(index, ())
+            g
+            for line, g in grids_by_line.items()
+            if draft.line_start <= line <= draft.line_end and not _is_canonical_table(g, mapped)
+        )
+        for generic in grids:
+            sink.emit(
+                "T011",
+                f"a table of {len(generic.rows)} rows in section {draft.id or '(preamble)'} is not 表二/三/四; "
+                "it is kept as a generic grid",
+                span=SourceSpan(line_start=generic.span.line_start, line_end=generic.span.line_end, section=draft.id),
+                rows=len(generic.rows),
+            )
         sections.append(
             Section(
                 id=draft.id,
@@ -216,6 +227,11 @@ def _build_sections(
             )
         )
     return tuple(sections)
+
+
+def _is_canonical_table(generic: Grid, mapped: mapping.MappedTables) -> bool:
+    start, end = generic.span.line_start or 0, generic.span.line_end or 0
+    return any(start <= table_end and table_start <= end for table_start, table_end in mapped.table_lines)
 
 
 def parse_report(source: Source, options: ParseOptions) -> Report:
