@@ -50,6 +50,10 @@ _TABLE_LINE_RE = re.compile(
 )
 # Every character that folds to nothing (whitespace, zero-width space, BOM); any other character folds to at least one.
 _VANISHING_RE = re.compile(r"[\s\u200b\ufeff]")
+# What a line starts with when it may be numbered like a section ('一、', '第一部分', '表二').
+_SECTION_NUMERAL_RE = re.compile(r"\s*[一二三四五六七八九十第表]")
+# What `_TABLE_LINE_RE` needs to match text without a pipe.
+_TABLE_WORD_RE = re.compile(r"第二十条第|信息内容|本列数据的勾稽关系|申请人情况")
 _TABLE_ID_OF = {"二": "table2", "三": "table3", "四": "table4"}
 _HEADING_TRAIL = " \t:：。.．|"
 _SENTENCE_END = '。！？!?；;.…)）》」』”"：:'
@@ -227,17 +231,35 @@ def _raw_end(text: str, count: int) -> int:
 
 def match_heading(text: str, vocabulary: Vocabulary, *, inline: bool = False) -> HeadingMatch | None:
     """Given a line (or, with `inline`, text that starts where a heading may start), return its section heading."""
+    start = _heading_start(text, inline=inline)
+    if start is None:
+        return None
+    return _match_start(start[0], start[1], vocabulary, inline=inline)
+
+
+def _heading_start(text: str, *, inline: bool) -> tuple[str, re.Match[str] | None] | None:
+    """Given a line, return the text a heading is looked for in and its numeral, or None when it cannot be one."""
     stripped = text.strip()
     if not stripped:
         return None
     body = stripped.rstrip("| ").strip() if not inline else stripped
     if not inline and "|" in body:
         return None
-    ordinal_match = _ORDINAL_RE.match(body)
+    return body, _ORDINAL_RE.match(body)
+
+
+def _style(ordinal_match: re.Match[str]) -> str:
+    return next(name for name in ("cn", "part", "paren", "num", "table") if ordinal_match.group(name))
+
+
+def _match_start(
+    body: str, ordinal_match: re.Match[str] | None, vocabulary: Vocabulary, *, inline: bool
+) -> HeadingMatch | None:
+    """Given `_heading_start` of a line, return its section heading (the rest of `match_heading`)."""
     style: str | None = None
     ordinal: str | None = None
     if ordinal_match:
-        style = next(name for name in ("cn", "part", "paren", "num", "table") if ordinal_match.group(name))
+        style = _style(ordinal_match)
         ordinal = ordinal_match.group(style)
     elif inline:
         # An inline heading needs its numeral: a bare label inside running text is prose.
@@ -309,6 +331,7 @@ def _prefix(norm: str, index: _HeadingIndex) -> tuple[str, str] | None:
 def _fuzzy(norm: str, index: _HeadingIndex) -> tuple[int, str, float, str] | None:
     whole = norm.rstrip(_HEADING_TRAIL)
     best: dict[str, tuple[float, int]] = {}
+    top = 0.0
     matcher: difflib.SequenceMatcher[str] | None = None
     # Every window (a prefix of the line, up to the key length + FUZZY_WINDOW) is scored against every key exactly as
     # difflib's real_quick_ratio / quick_ratio / ratio chain scores it, but cheaper: quick_ratio counts the characters
@@ -342,7 +365,12 @@ def _fuzzy(norm: str, index: _HeadingIndex) -> tuple[int, str, float, str] | Non
                 total = window + length
                 # The same float expressions as difflib's real_quick_ratio and quick_ratio.
                 shorter = window if window < length else length
-                if 2.0 * shorter / total < FUZZY_THRESHOLD or 2.0 * shared / total < FUZZY_THRESHOLD:
+                quick = 2.0 * shared / total
+                if 2.0 * shorter / total < FUZZY_THRESHOLD or quick < FUZZY_THRESHOLD:
+                    continue
+                # ratio() <= quick_ratio: a window that cannot beat its section's best, or reach the best score of
+                # any section, cannot change the outcome (ties with the best are still scored).
+                if quick <= best.get(fuzzy_key.section_id, (0.0, 0))[0] or quick < top:
                     continue
                 if matcher is None:
                     matcher = difflib.SequenceMatcher(autojunk=False)
@@ -351,6 +379,7 @@ def _fuzzy(norm: str, index: _HeadingIndex) -> tuple[int, str, float, str] | Non
                 score = matcher.ratio()
                 if score >= FUZZY_THRESHOLD and score > best.get(fuzzy_key.section_id, (0.0, 0))[0]:
                     best[fuzzy_key.section_id] = (score, window)
+                    top = max(top, score)
     if best:
         ranked = sorted(best.items(), key=lambda item: -item[1][0])
         section_id, (score, length) = ranked[0]
@@ -414,9 +443,35 @@ def _find_headings(
 ) -> list[tuple[int, HeadingMatch]]:
     candidates: list[tuple[int, HeadingMatch]] = []
     unknown: list[tuple[int, str, str]] = []
+    # Lines numbered like sections ('一、', '第一部分', '表二') are matched first. When one of them is a section, no
+    # '(一)'/'1.' line is kept as a section (`strong` below), so such a line outside a table needs no matching: matched
+    # or not it leaves `in_table` False, unless it holds a table caption word or a pipe.
+    early = {
+        number: match_heading(line, vocabulary)
+        for number, line in enumerate(lines, start=1)
+        if _SECTION_NUMERAL_RE.match(line)
+    }
+    numbered_sections = any(m is not None and m.style in ("cn", "part", "table") for m in early.values())
     in_table = False
     for number, line in enumerate(lines, start=1):
-        match = match_heading(line, vocabulary)
+        if number in early:
+            match = early[number]
+        else:
+            start = _heading_start(line, inline=False)
+            if start is None:
+                match = None
+            else:
+                body, ordinal_match = start
+                if (
+                    numbered_sections
+                    and not in_table
+                    and ordinal_match is not None
+                    and _style(ordinal_match) in ("paren", "num")
+                    and "|" not in line
+                    and _TABLE_WORD_RE.search(line) is None
+                ):
+                    continue
+                match = _match_start(body, ordinal_match, vocabulary, inline=False)
         if match is not None and not (in_table and match.style in ("paren", "num")):
             candidates.append((number, match))
             in_table = bool(match.rest) and _TABLE_LINE_RE.match(match.rest) is not None
