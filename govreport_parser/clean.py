@@ -345,12 +345,12 @@ def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[st
         if match is None or (match.rest[:1] and match.rest[0] in _LIST_PUNCT) or previous in _LIST_LEAD:
             continue
         cuts[start] = "heading"
-        rest_at = start + len(line[start:]) - len(match.rest)
+        rest_at = len(line) - len(match.rest)
         if _SUBSECTION_START_RE.match(match.rest):
             # '二、主动公开政府信息情况（一）主动公开…': the first subsection glued to its section heading.
             cuts[rest_at] = "subsection"
         if match.section_id == "review_litigation" and match.rest.lstrip().startswith("行政复议"):
-            cuts[start + len(line[start:]) - len(match.rest.lstrip())] = "anchor"
+            cuts[len(line) - len(match.rest.lstrip())] = "anchor"
     anchored = "第二十条第" in line or "本列数据的勾稽关系为" in line  # what every anchor contains
     for anchor in _ANCHOR_RE.finditer(line) if anchored else ():
         before = line[max(0, anchor.start() - 2) : anchor.start()]

@@ -315,7 +315,7 @@ def _build(
         ordinal=ordinal,
         style=style,
         heading=heading.rstrip(" |"),
-        rest=trimmed.rstrip("| ") if trimmed.strip("| ") else "",
+        rest=trimmed.rstrip("| "),  # empty exactly when the text after the heading is only pipes and spaces
         method=method,
         score=score,
     )
