@@ -55,6 +55,8 @@ _INLINE_NUMERAL_RE = re.compile(r"[一二三四五六七八九十](?<![一二三
 _ANCHOR_RE = re.compile(
     r"第二十条第\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]\s*项"
     r"|[(（]\s*本列数据的勾稽关系为"
+    # Legacy reports append their statistics table: '附件1：某县2011年政府信息公开情况统计表 指标名称…'.
+    r"|附件\s*\d*\s*[:：]?[^。；;]{0,40}?统计表"
 )
 _TITLE_PREFIX_RE = re.compile(r"\s*.{0,60}?(?:信息公开|政务公开)[^。，,;；]{0,12}?(?:年度报告|年报)")
 _SUBSECTION_START_RE = re.compile(r"[(（]\s*一\s*[)）]")
@@ -351,7 +353,8 @@ def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[st
             cuts[rest_at] = "subsection"
         if match.section_id == "review_litigation" and match.rest.lstrip().startswith("行政复议"):
             cuts[len(line) - len(match.rest.lstrip())] = "anchor"
-    anchored = "第二十条第" in line or "本列数据的勾稽关系为" in line  # what every anchor contains
+    # What every anchor contains: a cheap test before the regex scan.
+    anchored = "第二十条第" in line or "本列数据的勾稽关系为" in line or "统计表" in line
     for anchor in _ANCHOR_RE.finditer(line) if anchored else ():
         before = line[max(0, anchor.start() - 2) : anchor.start()]
         after = line[anchor.end() : anchor.end() + 2]
