@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from timing import median_ms
+
 import govreport_parser
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.narrative import check_figures, sections_to_figures
@@ -34,18 +36,6 @@ def prose_report(size: int = TEN_KB) -> str:
     while len("\n".join(lines + extra).encode("utf-8")) < size:
         extra.append(prose[len(extra) % len(prose)])
     return "\n".join(lines[:heading] + extra + lines[heading:])
-
-
-def median_ms(function: Callable[[], object], runs: int, warmup: int) -> float:
-    """Return the median wall time of `function` in milliseconds over `runs` calls after `warmup` calls."""
-    for _ in range(warmup):
-        function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter_ns()
-        function()
-        times.append(time.perf_counter_ns() - start)
-    return statistics.median(times) / 1e6
 
 
 def paired_medians_ms(

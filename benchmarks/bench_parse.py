@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms, pin_to_one_core
 
 import govreport_parser
 
@@ -36,27 +34,6 @@ def clean_report(size: int = TEN_KB) -> str:
     return "\n".join(lines[:heading] + extra + lines[heading:])
 
 
-def pin_to_one_core() -> str:
-    """Pin this process to one CPU where the OS allows it, and say which."""
-    if hasattr(os, "sched_setaffinity"):
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"pinned to CPU {cpu}"
-    return "not pinned (no sched_setaffinity on this OS)"
-
-
-def median_ms(function: Callable[[], object], runs: int, warmup: int) -> float:
-    """Return the median wall time of `function` in milliseconds over `runs` calls after `warmup` calls."""
-    for _ in range(warmup):
-        function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter_ns()
-        function()
-        times.append(time.perf_counter_ns() - start)
-    return statistics.median(times) / 1e6
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=300, help="timed parses per input (default 300)")
@@ -77,8 +54,10 @@ def main() -> None:
         results[name] = median_ms(lambda text=text: govreport_parser.parse(text), args.runs, args.warmup)
         size_kb = len(text.encode("utf-8")) / 1000
         report = govreport_parser.parse(text)
-        print(f"  {name:<40} {size_kb:6.1f} KB  median {results[name]:7.3f} ms  "
-              f"({len(report.cells)} cells, {len(report.diagnostics)} diagnostics)")
+        print(
+            f"  {name:<40} {size_kb:6.1f} KB  median {results[name]:7.3f} ms  "
+            f"({len(report.cells)} cells, {len(report.diagnostics)} diagnostics)"
+        )
         if any(d.code == "P001" for d in report.diagnostics):
             # A crashed stage skips work, so its time flatters the parser; say so instead of printing a false OK.
             print("    WARNING: a stage crashed (P001) on this input; its time is not meaningful")

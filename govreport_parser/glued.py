@@ -309,6 +309,22 @@ def solve_table3(
             ((RESULTS_TOTAL_ROW, 1), *((r, -1) for r in results_leaf_rows if r != RESULTS_TOTAL_ROW)),
         ),
     }
+    if all(domain is not None and len(domain) == 1 for domain in base.values()):
+        # Row totals alone decide every row (the common case): no search, only say which relations the table keeps.
+        unique = {row_id: domain[0] for row_id, domain in base.items() if domain is not None}
+        rows_values: dict[str, tuple[int | None, ...]] = {**known, **unique}
+        kept = tuple(
+            eq.id
+            for eq in equations.values()
+            if _usable(eq, known, unique, columns) and _holds(eq, rows_values, _mask(eq, known, unique, columns))
+        )
+        return GluedSolution(
+            values=MappingProxyType(unique),
+            ambiguous=MappingProxyType({}),
+            impossible=tuple(impossible),
+            relations=kept,
+            steps=steps,
+        )
     attempts = (("t3_balance", "t3_results_total"), ("t3_balance",), ("t3_results_total",), ())
     budget = _Budget(max_steps)
     for names in attempts:
@@ -325,6 +341,14 @@ def solve_table3(
                 steps=steps + budget.spent,
             )
     raise AssertionError("unreachable: the attempt without relations never contradicts")  # pragma: no cover
+
+
+def _holds(equation: _Equation, rows: Mapping[str, tuple[int | None, ...]], mask: Sequence[int]) -> bool:
+    """Return True when the equation holds in every masked column, missing cells counting as zero."""
+    return all(
+        sum(coef * (rows[row_id][column] or 0) for row_id, coef in equation.terms if row_id in rows) == 0
+        for column in mask
+    )
 
 
 def _usable(

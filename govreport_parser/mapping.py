@@ -1127,11 +1127,12 @@ def _solve_glued(
     ambiguous: Mapping[str, int] = {}
     if glued is not None:
         if spec.id == "table3":
+            glued_ids = {id(row) for row in glued_rows}
             inputs = []
             for row in occurrence.rows.values():
                 if spec.row(row.id).is_group:
                     continue
-                if row in glued_rows:
+                if id(row) in glued_ids:
                     inputs.append(
                         glued.GluedRow(
                             row=row.id, digits="".join(v.text for v in row.values if v.kind == "value"), values=None
