@@ -46,8 +46,8 @@ def parse(
 ) -> Report:
     """Parse one report from text (`str`), `bytes` or a path, and return a `Report`.
 
-    A lenient parse never raises for a bad document: problems become `Report.diagnostics`. With `strict=True` the
-    first error-severity diagnostic raises `ParseError` (carrying the diagnostics and the partial Report).
+    A lenient parse never raises for a bad document: problems become `Report.diagnostics`. With `strict=True` any
+    error-severity diagnostic raises `ParseError` once the parse ran (carrying the diagnostics and the whole Report).
     Raises `TypeError` for a source of another type and for unknown options.
     """
     from govreport_parser.pipeline import parse_report

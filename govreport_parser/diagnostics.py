@@ -94,7 +94,7 @@ CODES: Mapping[str, CodeInfo] = MappingProxyType(
 
 
 class ParseError(Exception):
-    """Raised by a strict parse on the first error-severity diagnostic, or when the input is unusable.
+    """Raised by a strict parse that found error-severity diagnostics (after all stages ran).
 
     Carries what was learned so far, so a caller can still inspect the partial result.
     """

@@ -19,7 +19,7 @@ class ParseOptions:
     """How to parse; every field has a safe default."""
 
     strict: bool = False
-    """Raise `ParseError` on the first error-severity diagnostic instead of returning a Report."""
+    """Raise `ParseError` when the parse finds any error-severity diagnostic, instead of returning the Report."""
     input_format: InputFormatOption = "auto"
     """`auto` sniffs HTML from the content; `text` or `html` force a reader."""
     encoding: str | None = None
