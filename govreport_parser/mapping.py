@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from types import MappingProxyType
-from typing import Literal, NamedTuple
 
-from govreport_parser import grid as g
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import Segmented
-from govreport_parser.grid import RawCell, TableRegion
-from govreport_parser.model import Cell, CellStatus, Number, RowLabel, SourceSpan, Table, UnplacedValue
-from govreport_parser.normalize import ITEM_NUMBER_RE, fold, label_key, parse_value
-from govreport_parser.vocabulary import (
-    CANONICAL_TABLES,
-    ColumnSpec,
-    FuzzyIndex,
-    LabelMatch,
-    TableSpec,
-    Vocabulary,
-    _fuzzy,
-)
+from govreport_parser.grid import TableRegion
+from govreport_parser.model import Cell, Number, RowLabel, SourceSpan, Table, UnplacedValue
+from govreport_parser.tokens import Entry, Lexicon, Token, Tokenizer, is_fragment, lexicon_for
+from govreport_parser.vocabulary import CANONICAL_TABLES, ColumnSpec, LabelMatch, TableSpec, Vocabulary
 
 DEFAULT_VERSION = "gov_2021"
-# Distinct cell texts kept per lexicon; a batch of thousands of reports repeats far fewer than this.
-TOKEN_CACHE_SIZE = 50_000
 TABLE4_VALUES = 15
 TABLE4_ROWS = ("review", "litigation_direct", "litigation_after_review")
-# Printed group headers of table 四 that format.json keeps only as a row's `group` field.
-_TABLE4_EXTRA_HEADERS = ("行政诉讼",)
-Axis = Literal["row", "column", "header"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,358 +29,6 @@ class MappedTables:
     """Line ranges of every table 二/三/四 read, copies included (other tables there are generic grids)."""
 
 
-# -- lexicon: every label of the three tables of one version -----------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    table: str
-    axis: Axis
-    id: str
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class _Lexicon:
-    version: str
-    specs: Mapping[str, TableSpec]
-    entries: Mapping[str, tuple[_Entry, ...]]
-    scan_re: re.Pattern[str] | None
-    ordinals: Mapping[tuple[str, str], str]
-    """Printed item number of each row label, e.g. ('table3', 'denied_law_prohibited') → '2'."""
-    id_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Label keys → canonical ids, for approximate matching."""
-    fuzzy_index: FuzzyIndex | None = None
-    token_cache: dict[tuple[bool, str], tuple[_Token, ...]] = field(default_factory=dict, compare=False)
-    """Classification of each distinct cell text; depends only on the text and this lexicon."""
-
-
-@lru_cache(maxsize=8)
-def _lexicon(vocabulary: Vocabulary, version: str) -> _Lexicon:
-    specs = {t: spec for t in CANONICAL_TABLES if (spec := vocabulary.table(version, t)) is not None}
-    entries: dict[str, list[_Entry]] = {}
-
-    def add(key: str, entry: _Entry) -> None:
-        if key and entry not in entries.setdefault(key, []):
-            entries[key].append(entry)
-
-    ordinals: dict[tuple[str, str], str] = {}
-    for table_id, spec in specs.items():
-        for key, ids in spec.row_keys.items():
-            for row_id in ids:
-                add(key, _Entry(table_id, "header" if table_id == "table4" else "row", row_id))
-        for key, ids in spec.column_keys.items():
-            for column_id in ids:
-                add(key, _Entry(table_id, "column", column_id))
-        for key in spec.header_keys:
-            add(key, _Entry(table_id, "header", "caption"))
-        for row in spec.rows:
-            ordinal = label_key(row.label).ordinal
-            if ordinal:
-                ordinals[(table_id, row.id)] = ordinal
-        for block in spec.blocks:
-            add(label_key(block.label).key, _Entry(table_id, "header", block.id))
-    if "table4" in specs:
-        for header in _TABLE4_EXTRA_HEADERS:
-            add(header, _Entry("table4", "header", "group"))
-    frozen = {key: tuple(value) for key, value in entries.items()}
-    id_keys = {key: tuple(dict.fromkeys(e.id for e in value)) for key, value in frozen.items()}
-    # Short row labels ('（七）总计', '3.其他') are found in run-on text only together with their item number.
-    numbered = tuple(
-        fold(row.label).replace(" ", "")
-        for spec in specs.values()
-        for row in spec.rows
-        if len(label_key(row.label).key) < _SCAN_MIN_KEY and label_key(row.label).ordinal
-    )
-    return _Lexicon(
-        version=version,
-        specs=MappingProxyType(specs),
-        entries=MappingProxyType(frozen),
-        scan_re=_scan_pattern(frozen, numbered),
-        id_keys=MappingProxyType(id_keys),
-        fuzzy_index=FuzzyIndex(id_keys),
-        ordinals=MappingProxyType(ordinals),
-    )
-
-
-# Keys shorter than this are not searched inside run-on text: two-character words (其他, 总计) occur inside longer
-# labels and prose; 规章 is the one short row label glued text needs, and it is added explicitly.
-_SCAN_MIN_KEY = 4
-_SCAN_SHORT_KEYS = ("规章",)
-
-
-def _scan_pattern(entries: Mapping[str, tuple[_Entry, ...]], numbered: tuple[str, ...] = ()) -> re.Pattern[str] | None:
-    keys = [k for k in entries if len(k) >= _SCAN_MIN_KEY or k in _SCAN_SHORT_KEYS] + list(numbered)
-    if not keys:
-        return None
-    keys.sort(key=len, reverse=True)
-    # Scraped labels may carry spaces between any two characters ('商业 企业', '三 、本 年 度').
-    alternatives = ["\\s*".join(re.escape(ch) for ch in key) for key in keys]
-    return re.compile("|".join(alternatives))
-
-
-# -- tokens ---------------------------------------------------------------------------------------------------
-
-TokenKind = Literal["label", "value", "blank", "text", "row_end"]
-
-
-class _Token(NamedTuple):
-    kind: TokenKind
-    text: str
-    line: int
-    entries: tuple[_Entry, ...] = ()
-    match: LabelMatch | None = None
-    number: Number | None = None
-    status: CellStatus = "blank"
-    # A blank that may be span padding (a trailing empty pipe cell); used only to fill a short row.
-    soft: bool = False
-    glued: bool = False
-    unit_stripped: bool = False
-    signed: bool = False
-
-
-_DIGIT_RUN_RE = re.compile(r"^\d+$")
-# Longest label that may carry a definition after a colon; longer heads are sentences.
-_DEFINED_LABEL_MAX = 20
-# A year ('2019年', '2019年度') inside a header is a word, not a value.
-_WORD_OR_NUMBER_RE = re.compile(r"\d{4}年度?|[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[^\d]+")
-_LABEL_CHAR_RE = re.compile(r"[^\d\s.,+\-|]")
-_TRAILING_NUMBERS_RE = re.compile(r"^(?P<label>.*?\D)(?P<numbers>(?:\s+[-+]?\d[\d,.]*(?:万元|元)?)+)\s*$")
-_ORDINAL_SUFFIX_RE = {
-    "paren": lambda o: re.compile(r"\(\s*" + re.escape(o) + r"\s*\)\s*$"),
-    "cn": lambda o: re.compile(re.escape(o) + r"\s*[、.]\s*$"),
-    "num": lambda o: re.compile(re.escape(o) + r"\s*[.、]\s*$"),
-}
-
-
-class _Tokenizer:
-    def __init__(self, lexicon: _Lexicon, *, fuzzy: bool) -> None:
-        self.lexicon = lexicon
-        self.fuzzy = fuzzy
-
-    def tokens(self, region: TableRegion) -> Iterator[_Token]:
-        cells = region.cells
-        separators = region.style == "cell_then_pipe_line"
-        index = 0
-        while index < len(cells):
-            cell = cells[index]
-            if cell.kind == g.PIPE_ROW:
-                row_cells = [cell]
-                while (
-                    index + 1 < len(cells) and cells[index + 1].kind == g.PIPE_ROW and cells[index + 1].row == cell.row
-                ):
-                    index += 1
-                    row_cells.append(cells[index])
-                yield from self._pipe_row(row_cells)
-            elif cell.kind == g.CELL:
-                yield from self._text(cell.text, cell.line)
-            elif cell.kind == g.WHITESPACE:
-                yield _Token("blank", "", cell.line, soft=True)
-            elif cell.kind == g.BLANK:
-                yield _Token("blank", "", cell.line)
-            elif cell.kind == g.LONE_PIPE:
-                previous = cells[index - 1].kind if index else g.EMPTY
-                if not separators or previous in (g.LONE_PIPE, g.EMPTY):
-                    # A lone pipe is a blank cell in '|'-suffix pages, but also marks row starts there; soft lets
-                    # the row finaliser drop it when the row is already full.
-                    yield _Token("blank", "", cell.line, soft=True)
-            index += 1
-
-    def _pipe_row(self, row_cells: list[RawCell]) -> Iterator[_Token]:
-        last_content = len(row_cells) - 1
-        while last_content >= 0 and not row_cells[last_content].text.strip():
-            last_content -= 1
-        seen_content = False
-        for position, cell in enumerate(row_cells):
-            if cell.text.strip():
-                seen_content = True
-                yield from self._text(cell.text, cell.line)
-            elif not cell.text:
-                continue  # '||': the padding of a merged cell, never a value of its own
-            elif seen_content:
-                if position < last_content:
-                    yield _Token("blank", cell.text, cell.line)
-                elif cell.text:
-                    # Whitespace after the last content cell: a real empty cell or the space of ' | ' padding.
-                    yield _Token("blank", cell.text, cell.line, soft=True)
-        yield _Token("row_end", "", row_cells[0].line)
-
-    def _text(self, text: str, line: int) -> Iterator[_Token]:
-        # Cells repeat across rows and reports ('0', '规章', headers): classify each distinct text once.
-        cache = self.lexicon.token_cache
-        key = (self.fuzzy, text)
-        tokens = cache.get(key)
-        if tokens is None:
-            tokens = tuple(self._classify(text, 0))
-            if len(cache) >= TOKEN_CACHE_SIZE:
-                cache.clear()
-            cache[key] = tokens
-        for token in tokens:
-            # tuple.__new__ skips NamedTuple._replace's keyword handling; this runs once per cell.
-            yield tuple.__new__(_Token, (token[0], token[1], line, *token[3:]))
-
-    def _classify(self, text: str, line: int) -> Iterator[_Token]:
-        value = self._value(text, line)
-        if value is not None:
-            yield value
-            return
-        key, ordinal = label_key(text)
-        if not key and ordinal:
-            return  # an item number split from its label ('(三)' then '不予公开' on the next line)
-        trailing = _TRAILING_NUMBERS_RE.match(text)
-        if trailing and _LABEL_CHAR_RE.search(trailing.group("label")):
-            # PDF text and spaced rows: 'label 0 0 0'.
-            yield from self._label_text(trailing.group("label"), line)
-            yield from self._chunk(trailing.group("numbers"), line)
-            return
-        yield from self._label_text(text, line)
-
-    def _label_text(self, text: str, line: int) -> Iterator[_Token]:
-        if g.is_prose(text):
-            # A label followed by its definition ('规章:地方行政规章指…。') is still a label; other prose is not.
-            head = re.split(r"[:：(（]", text.strip(), maxsplit=1)[0]
-            entries, match = self.match(head, fuzzy=False) if len(head) <= _DEFINED_LABEL_MAX else ((), None)
-            if entries:
-                yield _Token("label", head, line, entries=entries, match=match)
-            else:
-                yield _Token("text", text.strip(), line)
-            return
-        entries, match = self.match(text, fuzzy=False)
-        if entries:
-            yield _Token("label", text.strip(), line, entries=entries, match=match)
-            return
-        scanned = list(self._scan(text, line))
-        if any(token.kind == "label" for token in scanned):
-            yield from scanned
-            return
-        entries, match = self.match(text)
-        if entries:
-            yield _Token("label", text.strip(), line, entries=entries, match=match)
-            return
-        if match is not None and match.candidates and len(scanned) == 1 and scanned[0].kind == "text":
-            # Close to several labels at once: say which, rather than picking one.
-            yield scanned[0]._replace(match=match)
-            return
-        yield from scanned
-
-    def _value(self, text: str, line: int) -> _Token | None:
-        parsed = parse_value(text)
-        if parsed.kind == "text":
-            return None
-        if parsed.kind == "number":
-            digits = "".join(text.split())
-            return _Token(
-                "value",
-                text.strip(),
-                line,
-                number=parsed.number,
-                status="value",
-                glued=bool(_DIGIT_RUN_RE.match(digits)) and len(digits) > 1,
-                unit_stripped=parsed.unit_stripped,
-                signed=parsed.signed,
-            )
-        return _Token("blank", text.strip(), line, status=parsed.kind)
-
-    def match(self, text: str, *, fuzzy: bool = True) -> tuple[tuple[_Entry, ...], LabelMatch | None]:
-        """Return the lexicon entries a label text names (exact, rule, then fuzzy)."""
-        key, ordinal = label_key(text)
-        if not key:
-            return (), None
-        entries = self.lexicon.entries.get(key)
-        if entries:
-            return entries, LabelMatch(
-                entries[0].id, text, "exact" if fold(text).strip().endswith(key) else "alias", 1.0, ordinal
-            )
-        # Labels followed by a definition or note ('规章:地方行政规章指…', '规章(设区的市…)').
-        for separator in ("(", ":", ","):
-            if separator in key:
-                head = key.split(separator, 1)[0]
-                entries = self.lexicon.entries.get(head)
-                if entries and len(head) >= 2:
-                    return entries, LabelMatch(entries[0].id, text, "rule", 1.0, ordinal)
-        if fuzzy and self.fuzzy and 4 <= len(key) <= 80:
-            return self._fuzzy(text, key, ordinal)
-        return (), None
-
-    def _fuzzy(self, text: str, key: str, ordinal: str | None) -> tuple[tuple[_Entry, ...], LabelMatch | None]:
-        found = _fuzzy(text, key, ordinal, self.lexicon.id_keys, self.lexicon.fuzzy_index)
-        if found.id is None:
-            return (), found if found.candidates else None
-        entries = tuple(entry for entries in self.lexicon.entries.values() for entry in entries if entry.id == found.id)
-        return tuple(dict.fromkeys(entries)), found
-
-    def _scan(self, text: str, line: int) -> Iterator[_Token]:
-        pattern = self.lexicon.scan_re
-        matches = list(pattern.finditer(fold(text))) if pattern is not None else []
-        if not matches:
-            yield from self._chunk(text, line)
-            return
-        folded = fold(text)
-        position = 0
-        for found in matches:
-            raw_label = found.group(0)
-            entries, match = self.match(raw_label, fuzzy=False)
-            chunk = folded[position : found.start()]
-            if entries:
-                chunk = _strip_ordinal(chunk, self._expected_ordinal(entries))
-            yield from self._chunk(chunk, line)
-            if entries:
-                yield _Token("label", raw_label, line, entries=entries, match=match)
-            position = found.end()
-        yield from self._chunk(folded[position:], line)
-
-    def _expected_ordinal(self, entries: tuple[_Entry, ...]) -> str | None:
-        for entry in entries:
-            ordinal = self.lexicon.ordinals.get((entry.table, entry.id))
-            if ordinal:
-                return ordinal
-        return None
-
-    def _chunk(self, chunk: str, line: int) -> Iterator[_Token]:
-        for piece in chunk.split():
-            piece = piece.strip("|")
-            if not piece:
-                continue
-            value = self._value(piece, line)
-            if value is not None:
-                yield value
-                continue
-            if ITEM_NUMBER_RE.match(piece):
-                # '4.保护第三': a numbered label (here cut off), whose item number is not a value.
-                yield _Token("text", piece, line)
-                continue
-            # '总计110024001510102': header words glued to the digits that follow them.
-            for part in _WORD_OR_NUMBER_RE.findall(piece):
-                value = self._value(part, line)
-                if value is not None:
-                    yield value
-                elif _has_cjk_or_digit(part):
-                    yield _Token("text", part, line)
-
-
-def _is_fragment(lexicon: _Lexicon, text: str) -> bool:
-    """Return True for a piece of a header label broken over lines ('商业' / '企业', '于第三项加第四项之和)')."""
-    pieces = [label_key(piece).key for piece in text.split()]
-    return bool(pieces) and all(piece and any(piece in k for k in lexicon.entries) for piece in pieces)
-
-
-def _has_cjk_or_digit(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or ch.isdigit() for ch in text)
-
-
-def _strip_ordinal(chunk: str, ordinal: str | None) -> str:
-    """Drop the next label's item number glued to the end of the preceding text ('0000000' + '2.')."""
-    stripped = chunk.rstrip()
-    for style in ("paren", "cn", "num"):
-        if ordinal is None:
-            pattern = re.compile(r"(?:\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+[、.])\s*$")
-        else:
-            pattern = _ORDINAL_SUFFIX_RE[style](ordinal)
-        found = pattern.search(stripped)
-        if found:
-            return stripped[: found.start()]
-    return chunk
-
-
 # -- the table builder ---------------------------------------------------------------------------------------
 
 
@@ -406,7 +37,7 @@ class _Row:
     id: str
     label: str
     line: int
-    values: list[_Token] = field(default_factory=list)
+    values: list[Token] = field(default_factory=list)
     closed: bool = False
     match: LabelMatch | None = None
 
@@ -420,7 +51,7 @@ class _Occurrence:
     rows: dict[str, _Row] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     unplaced: list[UnplacedValue] = field(default_factory=list)
-    table4_values: list[_Token] = field(default_factory=list)
+    table4_values: list[Token] = field(default_factory=list)
     table4_leading_blanks: int = 0
     ended_in_row: str | None = None
     """The row the document stopped in (its values are the first ones, in order), if it did."""
@@ -439,7 +70,7 @@ class _Builder:
     Not a dataclass: it is the mutable state machine of the map stage, private to it.
     """
 
-    def __init__(self, lexicon: _Lexicon, region: TableRegion, sink: DiagnosticSink, section_id: str | None) -> None:
+    def __init__(self, lexicon: Lexicon, region: TableRegion, sink: DiagnosticSink, section_id: str | None) -> None:
         self.lexicon = lexicon
         self.region = region
         self.sink = sink
@@ -447,7 +78,7 @@ class _Builder:
         self.occurrences: list[_Occurrence] = []
         self.current: _Occurrence | None = None
         self.row: _Row | None = None
-        self.pending_unknown: _Token | None = None
+        self.pending_unknown: Token | None = None
 
     # table switching
 
@@ -458,7 +89,7 @@ class _Builder:
         self.current = occurrence
         return occurrence
 
-    def _table_for(self, entries: tuple[_Entry, ...]) -> str | None:
+    def _table_for(self, entries: tuple[Entry, ...]) -> str | None:
         tables = {entry.table for entry in entries}
         if self.current is not None and self.current.table in tables:
             return self.current.table
@@ -467,7 +98,7 @@ class _Builder:
         # '总计' and '其他' belong to several tables: they never switch tables on their own.
         return self.current.table if self.current is not None else None
 
-    def feed(self, token: _Token) -> None:
+    def feed(self, token: Token) -> None:
         if self.current is not None:
             self.current.line_end = max(self.current.line_end, token.line)
         if token.kind == "label":
@@ -482,7 +113,7 @@ class _Builder:
             if expected is not None and len(hard) >= expected:
                 self.row.closed = True
 
-    def _label(self, token: _Token) -> None:
+    def _label(self, token: Token) -> None:
         table = self._table_for(token.entries)
         if table is None:
             return
@@ -537,7 +168,7 @@ class _Builder:
                 score=token.match.score,
             )
 
-    def _block_caption(self, occurrence: _Occurrence, headers: list[_Entry], line: int) -> None:
+    def _block_caption(self, occurrence: _Occurrence, headers: list[Entry], line: int) -> None:
         spec = self.lexicon.specs["table2"]
         block_ids = [b.id for b in spec.blocks]
         block = next((e.id for e in headers if e.id in block_ids), None)
@@ -549,7 +180,7 @@ class _Builder:
         occurrence.last_block = position
         self._close_row()
 
-    def _pick_row(self, occurrence: _Occurrence, rows: list[_Entry], token: _Token) -> str | None:
+    def _pick_row(self, occurrence: _Occurrence, rows: list[Entry], token: Token) -> str | None:
         ids = list(dict.fromkeys(e.id for e in rows))
         if len(ids) == 1:
             return ids[0]
@@ -561,7 +192,7 @@ class _Builder:
         unseen = [i for i in ids if i not in occurrence.rows]
         return unseen[0] if unseen else ids[0]
 
-    def _diagnose_repeat(self, occurrence: _Occurrence, row_id: str, token: _Token) -> None:
+    def _diagnose_repeat(self, occurrence: _Occurrence, row_id: str, token: Token) -> None:
         previous = occurrence.rows[row_id]
         occurrence.unplaced.extend(
             UnplacedValue(
@@ -579,7 +210,7 @@ class _Builder:
             first_line=previous.line,
         )
 
-    def _value(self, token: _Token) -> None:
+    def _value(self, token: Token) -> None:
         occurrence = self.current
         if occurrence is None:
             if token.kind == "value":
@@ -601,14 +232,14 @@ class _Builder:
                 )
             )
 
-    def _unknown(self, token: _Token) -> None:
+    def _unknown(self, token: Token) -> None:
         occurrence = self.current
         if occurrence is None or occurrence.table == "table4":
             return
         if self.row is not None and not self.row.values and not self.row.closed:
             # Text right after a label, before its values: the wrapped rest of the label (PDF text, long notes).
             return
-        if occurrence.header_phase and _is_fragment(self.lexicon, token.text):
+        if occurrence.header_phase and is_fragment(self.lexicon, token.text):
             return  # a header word broken over lines ('商业' / '企业', '本年新' / '制作数量')
         if self.row is not None and self.row.values:
             self._close_row()
@@ -665,8 +296,8 @@ def regions_to_tables(
     fuzzy: bool = True,
 ) -> MappedTables:
     """Given table regions, return canonical tables 二/三/四 (the copy in a table's own section wins)."""
-    lexicon = _lexicon(vocabulary, version if version in ("gov_2021", "gov_2019_trial") else DEFAULT_VERSION)
-    tokenizer = _Tokenizer(lexicon, fuzzy=fuzzy)
+    lexicon = lexicon_for(vocabulary, version if version in ("gov_2021", "gov_2019_trial") else DEFAULT_VERSION)
+    tokenizer = Tokenizer(lexicon, fuzzy=fuzzy)
     sections = segmented.sections
     occurrences: list[_Occurrence] = []
     legacy_tables: dict[str, Table] = {}
@@ -719,7 +350,7 @@ def _has_content(occurrence: _Occurrence) -> bool:
 
 def _choose(
     occurrences: Sequence[_Occurrence],
-    lexicon: _Lexicon,
+    lexicon: Lexicon,
     sections: Sequence[object],
     sink: DiagnosticSink,
 ) -> tuple[dict[str, _Occurrence], dict[int, list[str]]]:
@@ -729,8 +360,7 @@ def _choose(
         found = [o for o in occurrences if o.table == table_id]
         if not found or table_id not in lexicon.specs:
             continue
-        own_section = lexicon.specs[table_id]
-        home = _home_section(table_id, lexicon)
+        home = lexicon.specs[table_id].section_id
         at_home = [o for o in found if _section_id(sections, o.section_index) == home]
         keep = at_home[0] if at_home else found[0]
         chosen[table_id] = keep
@@ -761,12 +391,7 @@ def _choose(
                 kept_section=keep_section,
                 identical=identical,
             )
-        del own_section
     return chosen, by_section
-
-
-def _home_section(table_id: str, lexicon: _Lexicon) -> str:
-    return {"table2": "active_disclosure", "table3": "applications", "table4": "review_litigation"}[table_id]
 
 
 def _section_id(sections: Sequence[object], index: int) -> str | None:
@@ -775,7 +400,7 @@ def _section_id(sections: Sequence[object], index: int) -> str | None:
 
 def _diagnose_missing(
     tables: Mapping[str, Table],
-    lexicon: _Lexicon,
+    lexicon: Lexicon,
     sections: Sequence[object],
     sink: DiagnosticSink,
     version: str | None,
@@ -785,7 +410,7 @@ def _diagnose_missing(
         return
     present = {getattr(s, "id", None): s for s in sections}
     for table_id in CANONICAL_TABLES:
-        home = _home_section(table_id, lexicon)
+        home = lexicon.specs[table_id].section_id
         if table_id not in tables and home in present:
             section = present[home]
             span = getattr(section, "line_start", None)
@@ -903,7 +528,7 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
     )
 
 
-def _fit(tokens: Sequence[_Token], expected: int) -> list[_Token] | None:
+def _fit(tokens: Sequence[Token], expected: int) -> list[Token] | None:
     """Return exactly `expected` value/blank tokens in column order, or None when positions are unknowable."""
     hard = [t for t in tokens if not t.soft]
     if len(hard) == expected:
@@ -929,8 +554,8 @@ def _fit(tokens: Sequence[_Token], expected: int) -> list[_Token] | None:
 
 
 def _place_by_signed_column(
-    tokens: Sequence[_Token], columns: Sequence[ColumnSpec]
-) -> tuple[list[ColumnSpec], list[_Token]] | None:
+    tokens: Sequence[Token], columns: Sequence[ColumnSpec]
+) -> tuple[list[ColumnSpec], list[Token]] | None:
     """Place a short row whose one signed value ('+4', '减3') can only be the 2019 本年增/减 column.
 
     The values before it then fill the columns before it, when their count is exactly that; values after it are
@@ -948,7 +573,7 @@ def _place_by_signed_column(
     return placed, present
 
 
-def _is_glued(tokens: Sequence[_Token], expected: int) -> bool:
+def _is_glued(tokens: Sequence[Token], expected: int) -> bool:
     numbers = [t for t in tokens if t.kind == "value"]
     return (
         expected > 1
@@ -965,7 +590,7 @@ def _cell(
     row: _Row,
     column: str,
     value_type: str,
-    token: _Token,
+    token: Token,
     sink: DiagnosticSink,
     section_id: str | None,
     *,
@@ -996,7 +621,7 @@ def _check_value(
     column: str,
     value_type: str,
     value: Number,
-    token: _Token,
+    token: Token,
     sink: DiagnosticSink,
     span: SourceSpan,
 ) -> Number:
@@ -1016,7 +641,7 @@ def _check_value(
     return value
 
 
-def _unplaced(tokens: Sequence[_Token], row: _Row) -> list[UnplacedValue]:
+def _unplaced(tokens: Sequence[Token], row: _Row) -> list[UnplacedValue]:
     return [
         UnplacedValue(raw=t.text, row=row.id, label=row.label, span=SourceSpan(line_start=t.line, line_end=t.line))
         for t in tokens
@@ -1090,8 +715,8 @@ def _table4_cells(
 
 
 def _solve_table4(
-    numbers: Sequence[_Token], sink: DiagnosticSink, occurrence: _Occurrence, section_id: str | None
-) -> list[_Token] | None:
+    numbers: Sequence[Token], sink: DiagnosticSink, occurrence: _Occurrence, section_id: str | None
+) -> list[Token] | None:
     try:
         from govreport_parser import glued
     except ImportError:  # pragma: no cover
@@ -1105,7 +730,7 @@ def _solve_table4(
     if len(values) == TABLE4_VALUES:
         sink.emit("T007", f"table4 digits {digits!r} split by row totals", span=span, digits=digits)
         line = numbers[0].line
-        return [_Token("value", str(v), line, number=v, status="value", glued=True, soft=True) for v in values]
+        return [Token("value", str(v), line, number=v, status="value", glued=True, soft=True) for v in values]
     sink.emit("T008", f"table4 digits {digits!r} cannot be split unambiguously", span=span, digits=digits)
     return None
 
@@ -1165,7 +790,7 @@ def _solve_glued(
         values = solved.get(row.id)
         if values is not None and len(values) == len(columns):
             for column, number in zip(columns, values, strict=True):
-                token = _Token("value", digits, row.line, number=number, status="value")
+                token = Token("value", digits, row.line, number=number, status="value")
                 cells[(row.id, column.id)] = _cell(
                     spec, row, column.id, column.value_type, token, sink, section_id, inferred=True
                 )

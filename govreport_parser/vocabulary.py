@@ -93,6 +93,8 @@ class TableSpec:
 
     id: str
     version: str
+    section_id: str | None
+    """The section the format prints this table in (`active_disclosure` for table2 …)."""
     rows: tuple[RowSpec, ...]
     columns: tuple[ColumnSpec, ...]
     """Leaf value columns in printed order (for table2: the union, see `blocks`)."""
@@ -303,6 +305,7 @@ def _compile_table(version: str, table: Mapping[str, Any]) -> TableSpec:
     spec = TableSpec(
         id=table["id"],
         version=version,
+        section_id=table.get("section_id"),
         rows=tuple(rows),
         columns=tuple(columns),
         blocks=tuple(blocks),
