@@ -13,7 +13,7 @@ from govreport_parser import grid as g
 from govreport_parser.grid import RawCell, TableRegion
 from govreport_parser.model import CellStatus, Number
 from govreport_parser.normalize import ITEM_NUMBER_RE, fold, label_key, parse_value
-from govreport_parser.vocabulary import CANONICAL_TABLES, FuzzyIndex, LabelMatch, TableSpec, Vocabulary, _fuzzy
+from govreport_parser.vocabulary import CANONICAL_TABLES, FuzzyIndex, LabelMatch, TableSpec, Vocabulary, fuzzy_match
 
 # Distinct cell texts kept per lexicon; a batch of thousands of reports repeats far fewer than this.
 TOKEN_CACHE_SIZE = 50_000
@@ -305,7 +305,7 @@ class Tokenizer:
         return (), None
 
     def _fuzzy(self, text: str, key: str, ordinal: str | None) -> tuple[tuple[Entry, ...], LabelMatch | None]:
-        found = _fuzzy(text, key, ordinal, self.lexicon.id_keys, self.lexicon.fuzzy_index)
+        found = fuzzy_match(text, key, ordinal, self.lexicon.id_keys, self.lexicon.fuzzy_index)
         if found.id is None:
             return (), found if found.candidates else None
         entries = tuple(entry for entries in self.lexicon.entries.values() for entry in entries if entry.id == found.id)

@@ -331,7 +331,7 @@ def _match(
         return LabelMatch(ids[0], raw, "exact" if _is_canonical(raw, key) else "alias", 1.0, ordinal)
     if not fuzzy:
         return LabelMatch(None, raw, "none", 0.0, ordinal)
-    return _fuzzy(raw, key, ordinal, keys, index)
+    return fuzzy_match(raw, key, ordinal, keys, index)
 
 
 def _is_canonical(raw: str, key: str) -> bool:
@@ -369,9 +369,10 @@ class FuzzyIndex:
         return out
 
 
-def _fuzzy(
+def fuzzy_match(
     raw: str, key: str, ordinal: str | None, keys: Mapping[str, tuple[str, ...]], index: FuzzyIndex | None = None
 ) -> LabelMatch:
+    """Given a label key that matched nothing exactly, return the one id it is close to, or an ambiguous/no match."""
     # Short keys make ratios meaningless (其他 vs 其它 is one character in two); only exact match them.
     if len(key) < 4:
         return LabelMatch(None, raw, "none", 0.0, ordinal)
