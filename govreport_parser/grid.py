@@ -129,7 +129,8 @@ def is_prose(text: str) -> bool:
 
 
 def _trim_trailing_prose(lines: tuple[str, ...], start: int, end: int) -> int:
-    while end > start and (not lines[end - 1].strip() or is_prose(lines[end - 1])):
+    # Empty lines go; a whitespace-only line stays: in plain cell-per-line pages it is an empty cell.
+    while end > start and (not lines[end - 1] or is_prose(lines[end - 1])):
         end -= 1
     return end
 
@@ -141,10 +142,14 @@ PIPE_TERMINATED_SHARE = 0.8
 
 
 def _pipe_terminated(lines: tuple[str, ...], start: int, end: int) -> bool:
-    content = [line.rstrip() for line in lines[start - 1 : end] if line.strip()]
+    content = [line.strip() for line in lines[start - 1 : end] if line.strip()]
     if not content:
         return False
-    return sum(1 for line in content if line.endswith("|")) >= PIPE_TERMINATED_SHARE * len(content)
+    # A line is closed by a pipe at its end, or by a lone '|' on the next line (the 'cell then | line' style).
+    closed = sum(
+        1 for line, after in zip(content, [*content[1:], ""], strict=True) if line.endswith("|") or after == "|"
+    )
+    return closed >= PIPE_TERMINATED_SHARE * len(content)
 
 
 def _stream_cells(lines: tuple[str, ...], start: int, end: int) -> list[RawCell]:

@@ -163,6 +163,7 @@ class Tokenizer:
         """Given a region, yield its tokens in reading order."""
         cells = region.cells
         separators = region.style == "cell_then_pipe_line"
+        plain = region.style == "cell_per_line_plain"
         index = 0
         while index < len(cells):
             cell = cells[index]
@@ -177,7 +178,9 @@ class Tokenizer:
             elif cell.kind == g.CELL:
                 yield from self._text(cell.text, cell.line)
             elif cell.kind == g.WHITESPACE:
-                yield Token("blank", "", cell.line, soft=True)
+                # In plain cell-per-line pages a whitespace-only line is an empty cell (empty lines separate
+                # cells there); elsewhere it may be layout, so it only fills a row that is short.
+                yield Token("blank", "", cell.line, soft=not plain)
             elif cell.kind == g.BLANK:
                 yield Token("blank", "", cell.line)
             elif cell.kind == g.LONE_PIPE:
