@@ -64,7 +64,11 @@ _CLICK_EXCEPTION: type[Exception] = next(c for c in typer.BadParameter.__mro__ i
 
 Paths = Annotated[
     list[str],
-    typer.Argument(help="Files, folders (searched recursively) or glob patterns.", metavar="PATH", show_default=False),
+    typer.Argument(
+        help="Files, folders (searched recursively; side files such as .json, .md and images are skipped) or globs.",
+        metavar="PATH",
+        show_default=False,
+    ),
 ]
 Workers = Annotated[
     int, typer.Option("--workers", "-w", min=0, help="Worker processes; 0 parses in this process (no time limit).")
