@@ -17,8 +17,6 @@ from govreport_parser.vocabulary import CANONICAL_TABLES, FuzzyIndex, LabelMatch
 
 # Distinct cell texts kept per lexicon; a batch of thousands of reports repeats far fewer than this.
 TOKEN_CACHE_SIZE = 50_000
-# Printed group headers of table 四 that format.json keeps only as a row's `group` field.
-_TABLE4_EXTRA_HEADERS = ("行政诉讼",)
 Axis = Literal["row", "column", "header"]
 
 
@@ -77,9 +75,10 @@ def lexicon_for(vocabulary: Vocabulary, version: str) -> Lexicon:
                 ordinals[(table_id, row.id)] = ordinal
         for block in spec.blocks:
             add(label_key(block.label).key, Entry(table_id, "header", block.id))
-    if "table4" in specs:
-        for header in _TABLE4_EXTRA_HEADERS:
-            add(header, Entry("table4", "header", "group"))
+        for row in spec.rows:
+            if row.group:
+                # A printed group header over rows (table 四's 行政诉讼), a header cell like any other.
+                add(label_key(row.group).key, Entry(table_id, "header", "group"))
     frozen = {key: tuple(value) for key, value in entries.items()}
     id_keys = {key: tuple(dict.fromkeys(e.id for e in value)) for key, value in frozen.items()}
     # Short row labels ('（七）总计', '3.其他') are found in run-on text only together with their item number.

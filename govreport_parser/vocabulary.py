@@ -54,6 +54,8 @@ class RowSpec:
     unit: str | None = None
     optional: bool = False
     """A regional extension (e.g. Hubei's 其他主动公开文件): never reported missing."""
+    group: str | None = None
+    """A printed header the row sits under without being its parent (table 四's 行政诉讼)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -278,6 +280,7 @@ def _compile_table(version: str, table: Mapping[str, Any]) -> TableSpec:
                     parent=row.get("parent"),
                     is_group=row.get("kind") == "group",
                     unit=row.get("unit"),
+                    group=row.get("group"),
                 )
             )
             row_entries.append(row)
