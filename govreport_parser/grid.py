@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from govreport_parser.document import CleanText, Segmented
-from govreport_parser.normalize import fold
-from govreport_parser.vocabulary import Vocabulary
+from govreport_parser.normalize import fold, label_key
+from govreport_parser.vocabulary import CANONICAL_TABLES, VERSION_IDS, Vocabulary
 
 # How a line of a table region was written (FORMAT.md §7); the mapper reads blanks differently per kind.
 LineKind = str
@@ -21,12 +21,35 @@ EMPTY = "empty"  # '' — separator in blank-line styles
 WHITESPACE = "whitespace"  # '  ' — an empty cell in plain cell-per-line pages
 BLANK = "blank"  # whitespace between two pipes of a pipe-terminated region: an empty cell
 
-# Strings that, once folded and stripped of whitespace, show a line belongs to a table. Derived from the format's
-# own captions and headers; numbers alone never start a region (prose is full of them).
-_ANCHOR_RE = re.compile(
-    r"第二十条第\(?[一五六八九]\)?项|信息内容|[勾钩]稽关系|申请人情况|本年新收政府信息公开申请|"
-    r"行政复议.{0,6}行政诉讼|结果维持|未经复议直接起诉|统计指标|指标名称|政府信息公开情况统计表"
-)
+# Anchors are the format's own captions and headers (from the vocabulary), found in a line once it is folded and
+# stripped of whitespace; numbers alone never start a region (prose is full of them). Short keys (规章, 总计) occur in
+# ordinary headings and prose, so only keys of this length or more anchor a table.
+ANCHOR_MIN_CHARS = 4
+
+
+@lru_cache(maxsize=8)
+def anchor_pattern(vocabulary: Vocabulary) -> re.Pattern[str]:
+    """Given the vocabulary, return one regex of every string that marks a table line (compiled once)."""
+    keys: set[str] = set()
+    for version in VERSION_IDS:
+        for table_id in (*CANONICAL_TABLES, "stats_table_2014"):
+            spec = vocabulary.table(version, table_id)
+            if spec is None:
+                continue
+            keys.update(spec.header_keys)  # block captions, 信息内容, the 勾稽关系 note, 申请人情况
+            if table_id == "table3":
+                keys.update(key for key, ids in spec.row_keys.items() if "new_received" in ids)
+            elif table_id == "table4":
+                keys.update(spec.row_keys)  # 行政复议, 未经复议直接起诉 … are header cells there
+                keys.update(spec.column_keys)
+            elif table_id == "stats_table_2014":
+                keys.update(spec.column_keys)  # 统计指标, 指标名称 …
+                if spec.title:
+                    keys.add(label_key(spec.title).key)
+    usable = sorted((k for k in keys if len(k) >= ANCHOR_MIN_CHARS), key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in usable))
+
+
 # A prose line: long, no pipe, ends like a sentence. Shorter lines may be wrapped table labels (PDF text).
 PROSE_MIN_CHARS = 60
 _SENTENCE_END_RE = re.compile(r"[。;；!！?？]\s*$")
@@ -66,16 +89,14 @@ class TableRegion:
     """True when nothing but blank lines follows the region: the document may end inside the table."""
 
 
-def segments_to_regions(
-    clean: CleanText, segmented: Segmented, vocabulary: Vocabulary | None = None
-) -> tuple[TableRegion, ...]:
+def segments_to_regions(clean: CleanText, segmented: Segmented, vocabulary: Vocabulary) -> tuple[TableRegion, ...]:
     """Given the outline, return the table region of every section that has one, cells split per line."""
     regions = []
     lines = clean.lines
     last_content = next((n for n in range(segmented.report_end, 0, -1) if lines[n - 1].strip()), 0)
     for index, section in enumerate(segmented.sections):
         end = min(section.line_end, segmented.report_end)
-        start = _first_anchor(lines, section.body_start, end)
+        start = _first_anchor(lines, section.body_start, end, anchor_pattern(vocabulary))
         if start is None:
             continue
         end = _trim_trailing_prose(lines, start, end)
@@ -103,13 +124,13 @@ def _compact(line: str) -> str:
     return "".join(fold(line).split())
 
 
-def _first_anchor(lines: tuple[str, ...], start: int, end: int) -> int | None:
+def _first_anchor(lines: tuple[str, ...], start: int, end: int, anchors: re.Pattern[str]) -> int | None:
     for number in range(start, end + 1):
         line = lines[number - 1]
         if "。" in line and "|" not in line:
             continue  # prose, even when it quotes a caption or a row ('本年新收政府信息公开申请80件。')
         compact = _compact(line)
-        if _ANCHOR_RE.search(compact):
+        if anchors.search(compact):
             if is_prose(line):
                 continue
             return number

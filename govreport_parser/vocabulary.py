@@ -97,6 +97,8 @@ class TableSpec:
     version: str
     section_id: str | None
     """The section the format prints this table in (`active_disclosure` for table2 …)."""
+    title: str | None
+    """The table's printed title (政府信息公开情况统计表 for the legacy statistics table)."""
     rows: tuple[RowSpec, ...]
     columns: tuple[ColumnSpec, ...]
     """Leaf value columns in printed order (for table2: the union, see `blocks`)."""
@@ -309,6 +311,7 @@ def _compile_table(version: str, table: Mapping[str, Any]) -> TableSpec:
         id=table["id"],
         version=version,
         section_id=table.get("section_id"),
+        title=table.get("title"),
         rows=tuple(rows),
         columns=tuple(columns),
         blocks=tuple(blocks),
