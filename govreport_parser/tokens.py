@@ -100,13 +100,15 @@ def lexicon_for(vocabulary: Vocabulary, version: str) -> Lexicon:
 
 
 # Keys shorter than this are not searched inside run-on text: two-character words (其他, 总计) occur inside longer
-# labels and prose; 规章 is the one short row label glued text needs, and it is added explicitly.
+# labels and prose; the short row labels of table 二 (规章) are the exception, see `_scan_pattern`.
 _SCAN_MIN_KEY = 4
-_SCAN_SHORT_KEYS = ("规章",)
 
 
 def _scan_pattern(entries: Mapping[str, tuple[Entry, ...]], numbered: tuple[str, ...] = ()) -> re.Pattern[str] | None:
-    keys = [k for k in entries if len(k) >= _SCAN_MIN_KEY or k in _SCAN_SHORT_KEYS] + list(numbered)
+    # Table 二's row labels carry no item number, so its short ones (规章) are searched as they are; they are also
+    # what glued table-二 text ('规章000行政规范性文件…') starts with.
+    short_rows = {k for k, found in entries.items() if any(e.table == "table2" and e.axis == "row" for e in found)}
+    keys = [k for k in entries if len(k) >= _SCAN_MIN_KEY or k in short_rows] + list(numbered)
     if not keys:
         return None
     keys.sort(key=len, reverse=True)
