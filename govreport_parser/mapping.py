@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
+from govreport_parser import glued, legacy
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import Segmented
 from govreport_parser.grid import TableRegion
@@ -15,8 +16,6 @@ from govreport_parser.tokens import Entry, Lexicon, Token, Tokenizer, is_fragmen
 from govreport_parser.vocabulary import CANONICAL_TABLES, ColumnSpec, LabelMatch, TableSpec, Vocabulary
 
 DEFAULT_VERSION = "gov_2021"
-TABLE4_VALUES = 15
-TABLE4_ROWS = ("review", "litigation_direct", "litigation_after_review")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -337,11 +336,7 @@ def regions_to_tables(
 
 
 def _legacy_table(region: TableRegion, vocabulary: Vocabulary, sink: DiagnosticSink) -> Table | None:
-    try:
-        from govreport_parser.legacy import cells_to_stats_table
-    except ImportError:  # pragma: no cover - legacy reader not installed in this build
-        return None
-    return cells_to_stats_table(region.cells, vocabulary, sink)
+    return legacy.cells_to_stats_table(region.cells, vocabulary, sink)
 
 
 def _has_content(occurrence: _Occurrence) -> bool:
@@ -493,7 +488,7 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
     ordered = tuple(cells[(r, c)] for r, c, _ in spec.cell_keys() if (r, c) in cells)
     if spec.id == "table4":
         missing: list[str] = []
-        complete = len(ordered) == TABLE4_VALUES
+        complete = len(ordered) == len(spec.cell_keys())
     else:
         missing = [row.id for row in spec.leaf_rows if row.id not in occurrence.rows and not row.optional]
         complete = not missing
@@ -665,20 +660,23 @@ def _table4_cells(
     sink: DiagnosticSink,
     section_id: str | None,
 ) -> None:
-    columns = spec.columns_of("review")
+    # One data row of rows × columns numbers, read row by row (FORMAT.md §2.4): 15 for 3 × 5.
+    rows = [row.id for row in spec.leaf_rows]
+    columns = spec.columns_of(rows[0])
+    expected = len(rows) * len(columns)
     values = occurrence.table4_values
     hard = [t for t in values if not t.soft]
     # Blanks before the first number are the padding of the last header row, not empty cells of the data row,
     # as long as there are more cells than the format has.
-    excess = min(len(hard) - TABLE4_VALUES, occurrence.table4_leading_blanks)
+    excess = min(len(hard) - expected, occurrence.table4_leading_blanks)
     if excess > 0:
         values = hard[excess:]
-    tokens = _fit(values, TABLE4_VALUES)
+    tokens = _fit(values, expected)
     if tokens is None:
         numbers = [t for t in occurrence.table4_values if t.kind == "value"]
-        if numbers and _is_glued(numbers, TABLE4_VALUES):
-            tokens = _solve_table4(numbers, sink, occurrence, section_id)
-        if tokens is None and numbers and occurrence.truncated and len(numbers) < TABLE4_VALUES:
+        if numbers and _is_glued(numbers, expected):
+            tokens = _solve_table4(numbers, rows, expected, sink, occurrence, section_id)
+        if tokens is None and numbers and occurrence.truncated and len(numbers) < expected:
             # The document ends inside the data row: the values that are there are in reading order.
             tokens = [t for t in occurrence.table4_values if not t.soft]
     if tokens is None:
@@ -689,25 +687,25 @@ def _table4_cells(
             )
             sink.emit(
                 "T005",
-                f"table4 has {len(numbers)} values where the format has {TABLE4_VALUES}; they are kept as unplaced",
+                f"table4 has {len(numbers)} values where the format has {expected}; they are kept as unplaced",
                 span=SourceSpan(
                     line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"
                 ),
-                expected=TABLE4_VALUES,
+                expected=expected,
                 actual=len(numbers),
             )
         return
-    for index, token in enumerate(tokens[:TABLE4_VALUES]):
-        row_id = TABLE4_ROWS[index // len(columns)]
+    for index, token in enumerate(tokens[:expected]):
+        row_id = rows[index // len(columns)]
         column = columns[index % len(columns)]
         row = _Row(row_id, "", token.line)
         cells[(row_id, column.id)] = _cell(
             spec, row, column.id, column.value_type, token, sink, section_id, inferred=token.glued and token.soft
         )
-    if len(tokens) < TABLE4_VALUES:
+    if len(tokens) < expected:
         sink.emit(
             "T004",
-            f"table4 has only {len(tokens)} of {TABLE4_VALUES} values (the document ends inside the table)",
+            f"table4 has only {len(tokens)} of {expected} values (the document ends inside the table)",
             span=SourceSpan(
                 line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"
             ),
@@ -715,19 +713,20 @@ def _table4_cells(
 
 
 def _solve_table4(
-    numbers: Sequence[Token], sink: DiagnosticSink, occurrence: _Occurrence, section_id: str | None
+    numbers: Sequence[Token],
+    rows: Sequence[str],
+    expected: int,
+    sink: DiagnosticSink,
+    occurrence: _Occurrence,
+    section_id: str | None,
 ) -> list[Token] | None:
-    try:
-        from govreport_parser import glued
-    except ImportError:  # pragma: no cover
-        return None
     digits = "".join(t.text for t in numbers)
     solution = glued.solve_table4(digits)
     span = SourceSpan(
         line_start=occurrence.line_start, line_end=occurrence.line_end, section=section_id, table="table4"
     )
-    values = [v for row in TABLE4_ROWS for v in solution.values.get(row, ())]
-    if len(values) == TABLE4_VALUES:
+    values = [v for row in rows for v in solution.values.get(row, ())]
+    if len(values) == expected:
         sink.emit("T007", f"table4 digits {digits!r} split by row totals", span=span, digits=digits)
         line = numbers[0].line
         return [Token("value", str(v), line, number=v, status="value", glued=True, soft=True) for v in values]
@@ -744,45 +743,40 @@ def _solve_glued(
     sink: DiagnosticSink,
     section_id: str | None,
 ) -> None:
-    try:
-        from govreport_parser import glued
-    except ImportError:  # pragma: no cover
-        glued = None  # type: ignore[assignment]
-    solved: Mapping[str, tuple[int, ...]] = {}
-    ambiguous: Mapping[str, int] = {}
-    if glued is not None:
-        if spec.id == "table3":
-            glued_ids = {id(row) for row in glued_rows}
-            inputs = []
-            for row in occurrence.rows.values():
-                if spec.row(row.id).is_group:
-                    continue
-                if id(row) in glued_ids:
-                    inputs.append(
-                        glued.GluedRow(
-                            row=row.id, digits="".join(v.text for v in row.values if v.kind == "value"), values=None
-                        )
+    solved: Mapping[str, tuple[int, ...]]
+    ambiguous: Mapping[str, int]
+    if spec.id == "table3":
+        glued_ids = {id(row) for row in glued_rows}
+        inputs = []
+        for row in occurrence.rows.values():
+            if spec.row(row.id).is_group:
+                continue
+            if id(row) in glued_ids:
+                inputs.append(
+                    glued.GluedRow(
+                        row=row.id, digits="".join(v.text for v in row.values if v.kind == "value"), values=None
                     )
-                else:
-                    fitted = _fit(row.values, len(spec.columns_of(row.id)))
-                    values = tuple(t.number if isinstance(t.number, int) else None for t in fitted) if fitted else None
-                    inputs.append(glued.GluedRow(row=row.id, digits=None, values=values))
-            leaf = [r.id for r in spec.leaf_rows]
-            # results_total is the sum itself, not one of its terms.
-            results_leaves = [r.id for r in spec.leaf_rows if _under_results(spec, r.id) and r.id != "results_total"]
-            solution = glued.solve_table3(inputs, leaf_rows=leaf, results_leaf_rows=results_leaves)
-            solved, ambiguous = solution.values, solution.ambiguous
-        else:
-            partial: dict[str, tuple[int, ...]] = {}
-            counts: dict[str, int] = {}
-            for row in glued_rows:
-                digits = "".join(v.text for v in row.values if v.kind == "value")
-                candidates = glued.solve_simple(digits, len(spec.columns_of(row.id)))
-                if len(candidates) == 1:
-                    partial[row.id] = candidates[0]
-                else:
-                    counts[row.id] = len(candidates)
-            solved, ambiguous = partial, counts
+                )
+            else:
+                fitted = _fit(row.values, len(spec.columns_of(row.id)))
+                values = tuple(t.number if isinstance(t.number, int) else None for t in fitted) if fitted else None
+                inputs.append(glued.GluedRow(row=row.id, digits=None, values=values))
+        leaf = [r.id for r in spec.leaf_rows]
+        # results_total is the sum itself, not one of its terms.
+        results_leaves = [r.id for r in spec.leaf_rows if _under_results(spec, r.id) and r.id != "results_total"]
+        solution = glued.solve_table3(inputs, leaf_rows=leaf, results_leaf_rows=results_leaves)
+        solved, ambiguous = solution.values, solution.ambiguous
+    else:
+        partial: dict[str, tuple[int, ...]] = {}
+        counts: dict[str, int] = {}
+        for row in glued_rows:
+            digits = "".join(v.text for v in row.values if v.kind == "value")
+            candidates = glued.solve_simple(digits, len(spec.columns_of(row.id)))
+            if len(candidates) == 1:
+                partial[row.id] = candidates[0]
+            else:
+                counts[row.id] = len(candidates)
+        solved, ambiguous = partial, counts
     for row in glued_rows:
         span = SourceSpan(line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id)
         digits = "".join(v.text for v in row.values if v.kind == "value")
