@@ -76,6 +76,18 @@ def test_golden(name: str, in_root: Path, data_regression: Any) -> None:
     data_regression.check(data)
 
 
+# HTML fixtures beyond the samples: a GBK page (same report as its UTF-8 twins) and a page of malformed tables.
+HTML_GOLDENS = ("fixtures/encodings/gbk_meta.html", "fixtures/html/malformed_tables.html")
+
+
+@pytest.mark.parametrize("name", HTML_GOLDENS)
+def test_html_golden(name: str, in_root: Path, data_regression: Any) -> None:
+    report = parse_relative(Path(name))
+    data = report.to_dict()
+    assert data["meta"]["input_format"] == "html"
+    data_regression.check(data)
+
+
 # --- The reference report (issue 2): facts that must hold whatever the goldens say. ---
 
 
