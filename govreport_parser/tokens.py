@@ -322,18 +322,22 @@ class Tokenizer:
             yield from self._chunk(text, line)
             return
         folded = fold(text)
+        # Matching runs on the folded text; values and labels are cut from the text as printed (full-width digits
+        # stay in `raw`) whenever folding kept every position, as it does for the full-width ASCII block.
+        source = text if len(folded) == len(text) else folded
         position = 0
         for found in matches:
-            raw_label = found.group(0)
+            raw_label = source[found.start() : found.end()]
             entries, match = self.match(raw_label, fuzzy=False)
-            chunk = folded[position : found.start()]
+            chunk = source[position : found.start()]
             if entries:
-                chunk = _strip_ordinal(chunk, self._expected_ordinal(entries))
+                kept = _strip_ordinal(folded[position : found.start()], self._expected_ordinal(entries))
+                chunk = chunk[: len(kept)]
             yield from self._chunk(chunk, line)
             if entries:
                 yield Token("label", raw_label, line, entries=entries, match=match)
             position = found.end()
-        yield from self._chunk(folded[position:], line)
+        yield from self._chunk(source[position:], line)
 
     def _expected_ordinal(self, entries: tuple[Entry, ...]) -> str | None:
         for entry in entries:
