@@ -35,7 +35,7 @@ SIGNATURE_MAX = 20
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ORDINAL_RE = re.compile(
     r"^\s*(?:"
-    r"(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?!\d)"
+    r"(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?:(?!\d)|(?=(?:19|20)\d{2}\s*年))"
     r"|第(?P<part>[一二三四五六七八九十]{1,3})部分\s*[:：、.．]?"
     r"|[(（]\s*(?P<paren>[一二三四五六七八九十]{1,3})\s*[)）]\s*[、.．]?"
     r"|(?P<num>\d{1,2})\s*[.．、](?!\d)"
@@ -229,6 +229,9 @@ def _raw_end(text: str, count: int) -> int:
     return len(text)  # pragma: no cover - callers never ask for more characters than the text folds to
 
 
+_YEAR_PREFIX_RE = re.compile(r"\s*(?:19|20)\d{2}\s*年度?\s*(?=\D)")
+
+
 def match_heading(text: str, vocabulary: Vocabulary, *, inline: bool = False) -> HeadingMatch | None:
     """Given a line (or, with `inline`, text that starts where a heading may start), return its section heading."""
     start = _heading_start(text, inline=inline)
@@ -266,6 +269,11 @@ def _match_start(
         return None
     prefix_len = ordinal_match.end() if ordinal_match else 0
     rest_raw = body[prefix_len:]
+    year = _YEAR_PREFIX_RE.match(rest_raw) if style is not None else None
+    if year:
+        # '一、2023年度总体情况': a numbered heading may name the year before the section title.
+        prefix_len += year.end()
+        rest_raw = body[prefix_len:]
     long_bare = style is None and len(rest_raw) > BARE_HEADING_MAX
     if long_bare and _VANISHING_RE.search(rest_raw, 0, BARE_HEADING_MAX + 1) is None:
         # Its first BARE_HEADING_MAX + 1 characters all fold to something: too long for a bare heading (most prose).

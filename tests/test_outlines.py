@@ -57,3 +57,14 @@ def test_table_in_the_wrong_section_is_kept_and_flagged() -> None:
     wrong = [d for d in report.diagnostics if d.code == "T002"]
     assert wrong and wrong[0].context["actual_section"] == "review_litigation"
     assert any(d.code == "T001" and d.span.table == "table2" for d in report.diagnostics)
+
+
+def test_numbered_heading_may_name_the_year_first() -> None:
+    text = "某县人民政府2023年政府信息公开工作年度报告\n一、2023年度总体情况\n本年度工作。\n二、2023年主动公开政府信息情况\n内容。"
+    report = gp.parse(text)
+    assert [s.id for s in report.sections if s.id] == ["overview", "active_disclosure"]
+    # A sentence that starts with the year is prose, not a heading.
+    prose = gp.parse(
+        "某县人民政府2023年政府信息公开工作年度报告\n一、2023年,我镇坚持公开。\n三、收到和处理政府信息公开申请情况\n无。"
+    )
+    assert [s.id for s in prose.sections if s.id] == ["applications"]
