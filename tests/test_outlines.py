@@ -60,7 +60,15 @@ def test_table_in_the_wrong_section_is_kept_and_flagged() -> None:
 
 
 def test_numbered_heading_may_name_the_year_first() -> None:
-    text = "某县人民政府2023年政府信息公开工作年度报告\n一、2023年度总体情况\n本年度工作。\n二、2023年主动公开政府信息情况\n内容。"
+    text = "\n".join(
+        [
+            "某县人民政府2023年政府信息公开工作年度报告",
+            "一、2023年度总体情况",
+            "本年度工作。",
+            "二、2023年主动公开政府信息情况",
+            "内容。",
+        ]
+    )
     report = gp.parse(text)
     assert [s.id for s in report.sections if s.id] == ["overview", "active_disclosure"]
     # A sentence that starts with the year is prose, not a heading.
