@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -151,16 +151,10 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
 
         figures = state.stage("figures", lambda: narrative.sections_to_figures(sections, sink, lines=cleaned.lines), ())
         state.stage("check_figures", lambda: narrative.check_figures(figures, mapped.tables, sink), None)
-    final_meta = ReportMeta(
+    final_meta = replace(
+        report_meta,
         title=report_meta.title or html_title,
-        agency=report_meta.agency,
-        year=report_meta.year,
-        format_version=version,  # type: ignore[arg-type]
-        level=report_meta.level,
-        province=report_meta.province,
-        city=report_meta.city,
-        county=report_meta.county,
-        published=report_meta.published,
+        format_version=version,  # type: ignore[arg-type]  # a version id checked by ParseOptions or the detector
         input_format=decoded.input_format,
         encoding=decoded.encoding,
         source=path,
