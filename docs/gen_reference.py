@@ -159,7 +159,8 @@ EXAMPLES: Mapping[str, tuple[str, str | None]] = {
         None,
     ),
     "A004": (
-        "t3_results_total not checked for column total of table3: some cells were not read",
+        "t3_results_total not checked for column total of table3: cells were not read, or a total or its whole "
+        "breakdown was left blank",
         "fixtures/encodings/gbk_meta.html",
     ),
     "H001": ("no main content block found in the page; the whole body was used", "fixtures/cli/not-a-report.html"),

@@ -61,7 +61,8 @@ def check_tables(
             if unchecked and table.complete:
                 sink.emit(
                     "A004",
-                    f"{relation.id} not checked for {', '.join(unchecked)} of {spec.id}: some cells were not read",
+                    f"{relation.id} not checked for {', '.join(unchecked)} of {spec.id}: cells were not read, "
+                    "or a total or its whole breakdown was left blank",
                     span=SourceSpan(table=spec.id),
                     relation=relation.id,
                     scopes=tuple(unchecked),
