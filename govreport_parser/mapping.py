@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -11,7 +11,8 @@ from govreport_parser import glued, legacy
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import Segmented
 from govreport_parser.grid import TableRegion
-from govreport_parser.model import Cell, Number, RowLabel, SourceSpan, Table, UnplacedValue
+from govreport_parser.model import Cell, Figure, Number, RowLabel, SourceSpan, Table, UnplacedValue
+from govreport_parser.normalize import label_key
 from govreport_parser.tokens import Entry, Lexicon, Token, Tokenizer, is_fragment, lexicon_for
 from govreport_parser.vocabulary import CANONICAL_TABLES, ColumnSpec, LabelMatch, TableSpec, Vocabulary
 
@@ -442,7 +443,7 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
                 continue
             columns = spec.columns_of(row.id)
             values = _fit(row.values, len(columns))
-            if values is None and row.id == occurrence.ended_in_row:
+            if values is None and row.id == occurrence.ended_in_row and not _is_glued(row.values, len(columns)):
                 # The document ends inside this row: the values that are there are the first ones, in order.
                 present = [t for t in row.values if not t.soft]
                 if 0 < len(present) < len(columns):
@@ -815,3 +816,91 @@ def _under_results(spec: TableSpec, row_id: str) -> bool:
             return True
         parent = spec.row(parent).parent
     return False
+
+
+# -- prose as evidence for glued table 二 rows -----------------------------------------------------------------
+
+
+def confirm_glued_by_figures(
+    tables: Mapping[str, Table], figures: Sequence[Figure], vocabulary: Vocabulary, version: str | None,
+    sink: DiagnosticSink,
+) -> Mapping[str, Table]:  # fmt: skip
+    """Given the tables and the prose figures, split glued table 二 rows that the prose settles; return the tables.
+
+    Table 二 has no arithmetic inside one report, so a glued row such as `8855698` (three columns) keeps several
+    splits (T008). The prose often states the same numbers (集中公开现行有效行政规范性文件698件 … 制发的规范性文件88件):
+    a split is used only when exactly one candidate agrees with every figure that names the row and a column.
+    """
+    table = tables.get("table2")
+    spec = vocabulary.table(version or DEFAULT_VERSION, "table2")
+    if table is None or spec is None or not table.unplaced or not figures:
+        return tables
+    read_rows = {cell.row for cell in table.cells}
+    cells = list(table.cells)
+    unplaced = list(table.unplaced)
+    changed = False
+    for value in table.unplaced:
+        if value.row is None or value.row in read_rows or not value.raw.isdigit():
+            continue
+        columns = spec.columns_of(value.row)
+        evidence = _figure_evidence(spec.row(value.row).label, columns, figures)
+        if len(columns) < 2 or not evidence:
+            continue
+        candidates = [
+            split
+            for split in glued.solve_simple(value.raw, len(columns))
+            if all(split[i] in allowed for i, allowed in evidence.items())
+        ]
+        if len(candidates) != 1:
+            continue
+        span = replace(value.span, section=table.span.section, table="table2", row=value.row)
+        for column, number in zip(columns, candidates[0], strict=True):
+            cells.append(
+                Cell(
+                    table="table2",
+                    row=value.row,
+                    column=column.id,
+                    value=number,
+                    status="value",
+                    raw=value.raw,
+                    span=replace(span, column=column.id),
+                    block=spec.row(value.row).block,
+                    inferred=True,
+                )
+            )
+        unplaced.remove(value)
+        read_rows.add(value.row)
+        changed = True
+        sink.emit(
+            "T007",
+            f"table2/{value.row}: glued digits {value.raw!r} split as {'|'.join(map(str, candidates[0]))}, "
+            "the one split the figures in the prose agree with (see the T008 above)",
+            span=span,
+            digits=value.raw,
+            split=candidates[0],
+            evidence=tuple(sorted((columns[i].id, tuple(sorted(v))) for i, v in evidence.items())),
+        )
+    if not changed:
+        return tables
+    order = {(r, c): n for n, (r, c, _) in enumerate(spec.cell_keys())}
+    updated = replace(
+        table,
+        cells=tuple(sorted(cells, key=lambda c: order.get((c.row, c.column), len(order)))),
+        unplaced=tuple(unplaced),
+    )
+    return MappingProxyType({**tables, "table2": updated})
+
+
+def _figure_evidence(row_label: str, columns: Sequence[ColumnSpec], figures: Sequence[Figure]) -> dict[int, set[int]]:
+    """Column position → values the prose states for this row and column (exact figures only)."""
+    # Stems from the vocabulary's own labels: 行政规范性文件 → 规范性文件; 本年制发件数 → 制发, 现行有效件数 → 现行有效.
+    row_stem = label_key(row_label).key.removeprefix("行政")
+    stems = [label_key(c.label).key.removeprefix("本年").removesuffix("件数").removesuffix("数量") for c in columns]
+    evidence: dict[int, set[int]] = {}
+    for figure in figures:
+        if figure.approximate or not isinstance(figure.value, int) or row_stem not in figure.subject:
+            continue
+        for index, stem in enumerate(stems):
+            if stem and stem in figure.subject:
+                evidence.setdefault(index, set()).add(figure.value)
+    return evidence

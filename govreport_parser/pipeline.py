@@ -146,11 +146,17 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
         "sections", lambda: _build_sections(cleaned, segmented, regions, mapped, grids_by_line, sink), no_sections
     )
     figures: tuple[Any, ...] = ()
+    tables = mapped.tables
     if options.extract_figures and sections:
         from govreport_parser import narrative
 
         figures = state.stage("figures", lambda: narrative.sections_to_figures(sections, sink, lines=cleaned.lines), ())
         state.stage("check_figures", lambda: narrative.check_figures(figures, mapped.tables, sink), None)
+        tables = state.stage(
+            "glued_by_prose",
+            lambda: mapping.confirm_glued_by_figures(mapped.tables, figures, vocabulary, version, sink),
+            mapped.tables,
+        )
     final_meta = replace(
         report_meta,
         title=report_meta.title or html_title,
@@ -164,7 +170,7 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
     report = Report(
         meta=final_meta,
         sections=sections,
-        tables=MappingProxyType(dict(mapped.tables)),
+        tables=MappingProxyType(dict(tables)),
         figures=figures,
         diagnostics=sink.diagnostics,
     )
