@@ -92,10 +92,14 @@ def plot(frame: pd.DataFrame, out: Path, *, top: int = DEFAULT_TOP) -> Path:
     import matplotlib.pyplot as plt
 
     shown = frame[frame["decided"] > 0].head(top).iloc[::-1]  # largest at the top
-    # Labels are file paths and years, not agency names: no CJK font is assumed on the machine drawing the chart.
+    cjk_font = _cjk_font()
+    if cjk_font is not None:
+        matplotlib.rcParams["font.sans-serif"] = [cjk_font, *matplotlib.rcParams["font.sans-serif"]]
+    # Agency names need a CJK font; without one (as on a bare CI machine) the bars carry file paths instead.
+    names = shown["agency"] if cjk_font is not None else shown["label"]
     labels = [
-        f"{label} ({year})" if pd.notna(year) else label
-        for label, year in zip(shown["label"], shown["year"], strict=True)
+        f"{name if pd.notna(name) else label} ({year})" if pd.notna(year) else str(name if pd.notna(name) else label)
+        for name, label, year in zip(names, shown["label"], shown["year"], strict=True)
     ]
     figure, axes = plt.subplots(figsize=(10, 1.5 + 0.32 * len(shown)))
     left = pd.Series(0, index=shown.index)
@@ -110,6 +114,16 @@ def plot(frame: pd.DataFrame, out: Path, *, top: int = DEFAULT_TOP) -> Path:
     figure.savefig(out, dpi=100)
     plt.close(figure)
     return out
+
+
+def _cjk_font() -> str | None:
+    """Return the name of an installed font that covers Chinese, or None."""
+    from matplotlib import font_manager
+
+    for font in font_manager.fontManager.ttflist:
+        if any(word in font.name for word in ("WenQuanYi", "Noto Sans CJK", "Noto Serif CJK", "SimHei", "Source Han")):
+            return str(font.name)
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
