@@ -81,6 +81,17 @@ def parse_many(
     return run_many(paths, workers=workers, options=options, timeout=timeout)
 
 
+def check_across_years(reports: Iterable[Report]) -> tuple[tuple[Report, Diagnostic], ...]:
+    """Compare each report with the same agency's report of the year before; return (report, A003) findings.
+
+    Uses the cross-year heuristics of the vocabulary (`t2_cross_year_valid`, `t3_cross_year_carry`); see
+    `govreport_parser.validate.check_across_years`.
+    """
+    from govreport_parser.validate import check_across_years as check
+
+    return check(reports)
+
+
 def to_frame(reports: Iterable[Report], *, label_names: str | Mapping[str, str] | None = None) -> pd.DataFrame:
     """Return one tidy frame of the cells of many reports, with a `source` column."""
     from govreport_parser.frames import cells_frame
@@ -108,6 +119,7 @@ __all__ = [
     "UnplacedValue",
     "Vocabulary",
     "__version__",
+    "check_across_years",
     "debug_parse",
     "load_vocabulary",
     "parse",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from govreport_parser.diagnostics import DiagnosticSink
-from govreport_parser.model import Cell, Number, SourceSpan, Table
+from govreport_parser.model import Cell, Diagnostic, Number, Report, SourceSpan, Table
 from govreport_parser.vocabulary import Relation, TableSpec, Vocabulary
 
 _CODE_BY_KIND = {"official": "A001", "structural": "A002", "heuristic": "A003"}
@@ -166,6 +166,13 @@ def _check_all_cells(relation: Relation, spec: TableSpec, table: Table, sink: Di
         )
 
 
+def _signed_sum(terms: Sequence[tuple[int, str]], values: Mapping[str, Number]) -> Number:
+    total: Number = 0
+    for sign, name in terms:
+        total += sign * values[name]
+    return total
+
+
 def _sum(terms: Sequence[tuple[int, str]], cells: Mapping[str, Cell | None]) -> Number:
     total: Number = 0
     for sign, name in terms:
@@ -177,3 +184,80 @@ def _sum(terms: Sequence[tuple[int, str]], cells: Mapping[str, Cell | None]) -> 
 
 def _fmt(value: Number) -> int | float:
     return float(value) if isinstance(value, Decimal) else value
+
+
+# -- across years: the heuristic relations that compare a report with the same agency's previous one ---------
+
+
+def check_across_years(
+    reports: Iterable[Report], vocabulary: Vocabulary | None = None
+) -> tuple[tuple[Report, Diagnostic], ...]:
+    """Given reports of one or many agencies, return (report, A003) for each cross-year relation a report breaks.
+
+    Reports are grouped by `meta.agency` and compared with the report of the year before (only consecutive years);
+    the relations are the `prev.` ones of format.json (`t2_cross_year_valid`, `t3_cross_year_carry`). They are
+    heuristics: restructurings and corrected reports break them legitimately, so findings are `info`.
+    """
+    from govreport_parser.vocabulary import load_vocabulary
+
+    vocabulary = vocabulary or load_vocabulary()
+    by_agency: dict[str, dict[int, Report]] = {}
+    for report in reports:
+        if report.meta.agency and report.meta.year is not None:
+            by_agency.setdefault(report.meta.agency, {})[report.meta.year] = report
+    findings: list[tuple[Report, Diagnostic]] = []
+    for years in by_agency.values():
+        for year, report in sorted(years.items()):
+            previous = years.get(year - 1)
+            if previous is None:
+                continue
+            sink = DiagnosticSink(source=report.meta.source)
+            for table_id, table in report.tables.items():
+                spec = vocabulary.table(report.meta.format_version or "gov_2021", table_id)
+                before = previous.tables.get(table_id)
+                if spec is None or before is None:
+                    continue
+                for relation in spec.relations:
+                    if "prev." in relation.expr:
+                        _check_pair(relation, spec, table, before, previous, sink)
+            findings.extend((report, diagnostic) for diagnostic in sink.diagnostics)
+    return tuple(findings)
+
+
+def _check_pair(
+    relation: Relation, spec: TableSpec, table: Table, before: Table, previous: Report, sink: DiagnosticSink
+) -> None:
+    equation = parse_expression(relation.expr)
+    if relation.scope.startswith("each_row_of_block:"):
+        block = relation.scope.split(":", 1)[1]
+        scopes: list[str | None] = [row.id for row in spec.leaf_rows if row.block == block]
+    else:
+        scopes = [None]  # identifiers name their cell in full: 'carried_over.total'
+    for row in scopes:
+
+        def value(name: str, row: str | None = row) -> Number | None:
+            source, name = (before, name[len("prev.") :]) if name.startswith("prev.") else (table, name)
+            row_id, column = (row, name) if row is not None else name.split(".", 1)
+            cell = source.cell(row_id, column) if row_id is not None else None
+            return cell.value if cell is not None else None
+
+        values = {name: value(name) for _, name in (*equation.lhs, *equation.rhs)}
+        if any(v is None for v in values.values()):
+            continue  # a blank or unread cell: nothing to compare
+        known = {name: number for name, number in values.items() if number is not None}
+        left = _signed_sum(equation.lhs, known)
+        right = _signed_sum(equation.rhs, known)
+        if left == right:
+            continue
+        sink.emit(
+            "A003",
+            f"{relation.id} fails{' for row ' + row if row else ''} of {spec.id} against the {previous.meta.year} "
+            f"report: {relation.expr} reads {_fmt(left)} == {_fmt(right)}",
+            span=SourceSpan(table=spec.id, row=row),
+            relation=relation.id,
+            kind=relation.kind,
+            actual=_fmt(left),
+            expected=_fmt(right),
+            previous_year=previous.meta.year,
+            previous_source=previous.meta.source,
+        )

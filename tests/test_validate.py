@@ -83,3 +83,45 @@ def test_strict_parse_raises_on_an_official_relation_failure() -> None:
     with pytest.raises(gp.ParseError) as raised:
         gp.parse(text, strict=True)
     assert any(d.code == "A001" for d in raised.value.diagnostics)
+
+
+def _report(
+    agency_year: tuple[str, int], valid: int, issued: int, repealed: int, carried: tuple[int, int]
+) -> gp.Report:
+    agency, year = agency_year
+    text = f"""{agency}{year}年政府信息公开工作年度报告
+二、主动公开政府信息情况
+第二十条第(一)项 | |||
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+规章 | 0 | 0 | 0 |
+行政规范性文件 | {issued} | {repealed} | {valid} |
+三、收到和处理政府信息公开申请情况
+二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | {carried[0]} |
+四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | {carried[1]} |
+"""
+    return gp.parse(text)
+
+
+def test_across_years_flags_breaks_between_consecutive_reports_only() -> None:
+    agency = "某镇人民政府"
+    y2021 = _report((agency, 2021), valid=10, issued=2, repealed=0, carried=(0, 3))
+    y2022 = _report((agency, 2022), valid=11, issued=2, repealed=0, carried=(3, 1))  # valid should be 12
+    y2024 = _report((agency, 2024), valid=99, issued=0, repealed=0, carried=(7, 0))  # 2023 missing: not compared
+    other = _report(("另一局", 2022), valid=1, issued=1, repealed=0, carried=(5, 0))
+    assert y2022.meta.agency == agency and y2022.meta.year == 2022
+    findings = gp.check_across_years([y2024, other, y2022, y2021])
+    assert [(report.meta.year, d.context["relation"], d.span.row) for report, d in findings] == [
+        (2022, "t2_cross_year_valid", "normative_documents")
+    ]
+    diagnostic = findings[0][1]
+    assert diagnostic.code == "A003" and diagnostic.severity == "info"
+    assert diagnostic.context["actual"] == 11 and diagnostic.context["expected"] == 12
+    assert diagnostic.context["previous_year"] == 2021
+
+
+def test_across_years_carry_over_mismatch() -> None:
+    agency = "某镇人民政府"
+    first = _report((agency, 2021), valid=0, issued=0, repealed=0, carried=(0, 4))
+    second = _report((agency, 2022), valid=0, issued=0, repealed=0, carried=(2, 0))
+    findings = gp.check_across_years([first, second])
+    assert [d.context["relation"] for _, d in findings] == ["t3_cross_year_carry"]
