@@ -457,9 +457,7 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
                         "T005",
                         f"row {spec.id}/{row.id} has {len(values)} values for {len(spec.columns_of(row.id))} columns; "
                         "the signed one fixes their places, the other cells were not written",
-                        span=SourceSpan(
-                            line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id
-                        ),
+                        span=_row_span(row, spec.id, section_id),
                         severity="info",
                         placed=tuple(column.id for column in columns),
                     )
@@ -474,9 +472,7 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
                         "T005",
                         f"row {spec.id}/{row.id} has {len(numbers)} values for {len(columns)} columns; "
                         "positions are unknown, so they are kept as unplaced",
-                        span=SourceSpan(
-                            line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id
-                        ),
+                        span=_row_span(row, spec.id, section_id),
                         expected=len(columns),
                         actual=len(numbers),
                         raw=tuple(v.text for v in row.values if v.kind != "blank" or v.text),
@@ -645,11 +641,16 @@ def _unplaced(tokens: Sequence[Token], row: _Row) -> list[UnplacedValue]:
     ]
 
 
+def _row_span(row: _Row, table: str, section_id: str | None) -> SourceSpan:
+    """Where a row label was read, as a span naming its table and row."""
+    return SourceSpan(line_start=row.line, line_end=row.line, section=section_id, table=table, row=row.id)
+
+
 def _emit_t006(sink: DiagnosticSink, table: str, row: _Row, section_id: str | None, why: str) -> None:
     sink.emit(
         "T006",
         f"values after {row.label!r} kept as unplaced: {why}",
-        span=SourceSpan(line_start=row.line, line_end=row.line, section=section_id, table=table, row=row.id),
+        span=_row_span(row, table, section_id),
     )
 
 
@@ -779,7 +780,7 @@ def _solve_glued(
                 counts[row.id] = len(candidates)
         solved, ambiguous = partial, counts
     for row in glued_rows:
-        span = SourceSpan(line_start=row.line, line_end=row.line, section=section_id, table=spec.id, row=row.id)
+        span = _row_span(row, spec.id, section_id)
         digits = "".join(v.text for v in row.values if v.kind == "value")
         columns = spec.columns_of(row.id)
         values = solved.get(row.id)
