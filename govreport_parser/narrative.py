@@ -276,14 +276,19 @@ def _paren_depth(text: str, position: int) -> int:
 
 
 def _line_figures(line: str, line_index: int, lexicon: _Lexicon) -> list[list[_Found]]:
-    """Given one prose line, return its figures grouped by sentence, in order."""
+    """Given one prose line, return its figures grouped by sentence, in order (no sentences when it states none)."""
+    matches = list(lexicon.number.finditer(line))
+    negated = lexicon.negation_hint.search(line) is not None
+    if not matches and not negated:
+        # Most prose lines state no number at all: splitting them into sentences and clauses would find nothing.
+        return []
     sentence_bounds: list[int] = [m.end() for m in lexicon.sentence_end.finditer(line)]
     delimiter_positions = [m.start() for m in lexicon.clause_delimiter_re.finditer(line)]
     sentences: list[list[_Found]] = [[] for _ in range(len(sentence_bounds) + 1)]
     starts = [0, *sentence_bounds]
     previous_end = 0
     previous_sentence = -1
-    for match in lexicon.number.finditer(line):
+    for match in matches:
         value = _number_value(match, lexicon)
         if value is None:
             continue
@@ -325,7 +330,7 @@ def _line_figures(line: str, line_index: int, lexicon: _Lexicon) -> list[list[_F
                 )
             )
         previous_end, previous_sentence = end, sentence_no
-    if lexicon.negation_hint.search(line):
+    if negated:
         _add_zero_figures(line, line_index, starts, sentence_bounds, sentences, lexicon)
     return sentences
 
@@ -379,6 +384,8 @@ def _itemized_lists(
     a statement and to group a long list, so both readings are returned and the check accepts either.
     """
     triples: list[tuple[_Found, list[_Found], list[_Found]]] = []
+    if lexicon.list_marker.search(line) is None:
+        return triples  # every list starts at a marker (其中); most lines have none
     sentence_bounds = [m.end() for m in lexicon.sentence_end.finditer(line)]
     starts = [0, *sentence_bounds]
     for number, found in enumerate(paragraph):
