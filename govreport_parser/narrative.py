@@ -86,6 +86,8 @@ class _Lexicon:
     negation_hint: re.Pattern[str]
     clause_split: re.Pattern[str]
     kinds: tuple[_KindRule, ...]
+    kinds_by_unit: Mapping[str, tuple[_KindRule, ...]]
+    """The rules a number with this unit can match, in rule order (a rule without units takes any)."""
     joint: tuple[frozenset[str], ...]
     checks: tuple[_CheckRule, ...]
     stop_words: frozenset[str]
@@ -171,6 +173,10 @@ def _lexicon() -> _Lexicon:
         negation_hint=re.compile(_alternation(data["negation_hint"])),
         clause_split=re.compile(rf"[^{re.escape(clause_chars)}]+"),
         kinds=kinds,
+        kinds_by_unit={
+            unit: tuple(rule for rule in kinds if not rule.units or unit in rule.units)
+            for unit in {*num["units"], *(unit for rule in kinds for unit in rule.units)}
+        },
         joint=tuple(frozenset(pair) for pair in data.get("joint", ())),
         checks=checks,
         stop_words=frozenset(keywords.get("stop_words", ())),
@@ -256,11 +262,19 @@ def _clean_subject(text: str, lexicon: _Lexicon) -> str:
 def _classify(text: str, unit: str | None, lexicon: _Lexicon) -> list[str]:
     """Given the words a number counts and its unit, return the matching kind ids (first rule wins, or a joint pair)."""
     hits: list[str] = []
-    for rule in lexicon.kinds:
-        if unit is not None and rule.units and unit not in rule.units:
-            continue
-        if all(p.search(text) for p in rule.require) and not (rule.exclude and rule.exclude.search(text)):
-            hits.append(rule.id)
+    if unit is None:
+        rules = lexicon.kinds
+    else:
+        found = lexicon.kinds_by_unit.get(unit)
+        rules = found if found is not None else tuple(r for r in lexicon.kinds if not r.units or unit in r.units)
+    # Plain loops rather than all() over a generator: this runs for every rule and every number in the prose.
+    for rule in rules:
+        for pattern in rule.require:
+            if pattern.search(text) is None:
+                break
+        else:
+            if rule.exclude is None or rule.exclude.search(text) is None:
+                hits.append(rule.id)
     if not hits:
         return []
     first = hits[0]
