@@ -177,18 +177,22 @@ def _stream_cells(lines: tuple[str, ...], start: int, end: int) -> list[RawCell]
     """Split a pipe-terminated region on its pipes: text between two pipes is one cell, whatever the line breaks."""
     cells: list[RawCell] = []
     number = start
+    # RawCell fields are passed by position: keyword construction of a NamedTuple costs more, once per cell.
     for segment in "\n".join(lines[start - 1 : end]).split("|"):
         stripped = segment.strip()
+        newlines = segment.count("\n")
         if stripped:
-            lead = len(segment) - len(segment.lstrip())
-            line = number + segment.count("\n", 0, lead)
+            line = number
+            if newlines:
+                lead = len(segment) - len(segment.lstrip())
+                line += segment.count("\n", 0, lead)
             if not _is_markdown_rule(stripped):
-                cells.append(RawCell(text=stripped, line=line, kind=CELL))
+                cells.append(RawCell(stripped, line, CELL))
         elif segment:
-            cells.append(RawCell(text="", line=number + segment.count("\n"), kind=BLANK))
+            cells.append(RawCell("", number + newlines, BLANK))
         else:
-            cells.append(RawCell(text="", line=number, kind=FILLER))
-        number += segment.count("\n")
+            cells.append(RawCell("", number, FILLER))
+        number += newlines
     return cells
 
 
@@ -204,32 +208,33 @@ def _stream_style(lines: tuple[str, ...], start: int, end: int) -> str:
 
 
 def _split_lines(lines: tuple[str, ...], start: int, end: int) -> list[RawCell]:
+    # RawCell fields by position, as in `_stream_cells`.
     cells: list[RawCell] = []
     row = 0
     for number in range(start, end + 1):
         line = lines[number - 1]
         stripped = line.strip()
         if not line:
-            cells.append(RawCell(text="", line=number, kind=EMPTY))
+            cells.append(RawCell("", number, EMPTY))
         elif not stripped:
-            cells.append(RawCell(text="", line=number, kind=WHITESPACE))
+            cells.append(RawCell("", number, WHITESPACE))
         elif set(stripped) <= {"|", " "}:
             kind = LONE_PIPE if stripped == "|" else FILLER
-            cells.append(RawCell(text="", line=number, kind=kind))
+            cells.append(RawCell("", number, kind))
         elif _is_markdown_rule(stripped):
             continue
         else:
             parts = stripped.split("|")
             if parts[-1].strip() == "" and len(parts) == 2:
                 # 'cell |' — one cell per line with a pipe suffix.
-                cells.append(RawCell(text=parts[0], line=number, kind=CELL))
+                cells.append(RawCell(parts[0], number, CELL))
             elif len(parts) == 1:
-                cells.append(RawCell(text=line, line=number, kind=CELL))
+                cells.append(RawCell(line, number, CELL))
             else:
                 if parts[-1] == "":
                     parts = parts[:-1]
                 for col, part in enumerate(parts):
-                    cells.append(RawCell(text=part, line=number, kind=PIPE_ROW, row=row, col=col))
+                    cells.append(RawCell(part, number, PIPE_ROW, row, col))
                 row += 1
     return cells
 
