@@ -53,10 +53,12 @@ def check_tables(
         spec = vocabulary.table(version or "gov_2021", table_id)
         if spec is None:
             continue
+        # Built once per table: every relation of the table looks its cells up here.
+        grid = {(cell.row, cell.column): cell for cell in table.cells}
         for relation in spec.relations:
             if "prev." in relation.expr:
                 continue  # cross-year checks need the previous report
-            unchecked = _check(relation, spec, table, sink)
+            unchecked = _check(relation, spec, table, grid, sink)
             # A truncated table already carries T004; saying again that its sums cannot be checked is noise.
             if unchecked and table.complete:
                 sink.emit(
@@ -69,9 +71,10 @@ def check_tables(
                 )
 
 
-def _check(relation: Relation, spec: TableSpec, table: Table, sink: DiagnosticSink) -> list[str]:
-    """Check one relation over its scope; return the columns/rows it could not check."""
-    grid = {(cell.row, cell.column): cell for cell in table.cells}
+def _check(
+    relation: Relation, spec: TableSpec, table: Table, grid: Mapping[tuple[str, str], Cell], sink: DiagnosticSink
+) -> list[str]:
+    """Check one relation over its scope (`grid`: cells by row and column); return the columns/rows not checked."""
     scope = relation.scope
     if relation.expr.strip().startswith("value"):
         _check_all_cells(relation, spec, table, sink)
