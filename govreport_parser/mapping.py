@@ -99,8 +99,8 @@ class _Builder:
         return self.current.table if self.current is not None else None
 
     def feed(self, token: Token) -> None:
-        if self.current is not None:
-            self.current.line_end = max(self.current.line_end, token.line)
+        if self.current is not None and token.line > self.current.line_end:
+            self.current.line_end = token.line
         if token.kind == "label":
             self._label(token)
         elif token.kind in ("value", "blank"):
@@ -482,10 +482,11 @@ def _to_table(occurrence: _Occurrence, spec: TableSpec, sink: DiagnosticSink, se
                 cells[(row.id, column.id)] = _cell(spec, row, column.id, column.value_type, token, sink, section_id)
         if glued_rows:
             _solve_glued(spec, occurrence, glued_rows, cells, unplaced, sink, section_id)
-    ordered = tuple(cells[(r, c)] for r, c, _ in spec.cell_keys() if (r, c) in cells)
+    cell_keys = spec.cell_keys()
+    ordered = tuple(cells[(r, c)] for r, c, _ in cell_keys if (r, c) in cells)
     if spec.id == "table4":
         missing: list[str] = []
-        complete = len(ordered) == len(spec.cell_keys())
+        complete = len(ordered) == len(cell_keys)
     else:
         missing = [row.id for row in spec.leaf_rows if row.id not in occurrence.rows and not row.optional]
         complete = not missing
