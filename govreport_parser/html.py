@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 # lxml is the HTML path's own dependency; this module is imported only when a page is parsed (see pipeline).
 from lxml import etree
@@ -45,9 +45,15 @@ CELL_BLOCK_TAGS = ("p", "br", "div", "li", "tr", "table", "h1", "h2", "h3", "h4"
 CELL_TAGS = frozenset({"td", "th"})
 # The page root never counts as chrome, whatever class a CMS gives it.
 ROOT_TAGS = frozenset({"html", "body"})
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+HIDDEN_STYLE_PROPERTIES = ("display", "visibility")
+# Control characters are not text, and libxml2 refuses some of them: each becomes a space (in UTF-8 they are
+# single bytes). The noncharacters U+FDD0–U+FDEF never occur in text either; removing them frees a few of them to
+# delimit cells in the output of the table pass (see _cells_transform).
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+CONTROL_BYTES_TO_SPACE = bytes.maketrans(CONTROL_BYTES, b" " * len(CONTROL_BYTES))
+NONCHARACTER_BYTES = re.compile(b"\xef\xb7[\x90-\xaf]")
+ROW_END, CELL_END, FIELD_END, SPAN = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
 SPAN_NUMBER = re.compile(r"\s*(\d{1,7})")
 # Report titles seen run from '2019年年报' (7 characters) to ~60 characters with a long agency name.
 TITLE_LENGTH = (6, 100)
@@ -100,39 +106,54 @@ class _Line:
     """Index into `_Walk.tables` when the line is a table row."""
 
 
-@dataclass(slots=True)
-class _Slot:
-    """One grid position: the text of the cell covering it and that cell's origin (row, column)."""
-
-    text: str
-    row: int
-    column: int
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExpandedTable:
-    """A table with rowspan/colspan expanded: every position knows the cell covering it and where that cell starts."""
+    """A table with rowspan/colspan expanded: every position holds the text of the cell covering it."""
 
-    slots: tuple[tuple[_Slot, ...], ...]
+    rows: tuple[tuple[str, ...], ...]
+    """Cell texts with spanned cells repeated in every position they cover."""
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    """Every cell covering more than one position, as placed: (row, column, rows spanned, columns spanned)."""
     repairs: tuple[str, ...] = ()
     """What was malformed and repaired (ragged rows, bad spans, stray cells…), for H002."""
+    lines: tuple[str, ...] = ()
+    """The rows as `cell | cell |` lines, in the scraped pipe-row convention the text path reads: a cell is
+    ` text |` (an empty cell ` |`, read as blank); a position a span covers but does not start is a bare `|` glued
+    to the previous pipe (read as span padding, never as a value)."""
 
-    @property
-    def rows(self) -> tuple[tuple[str, ...], ...]:
-        """Cell texts with spanned cells repeated in every position they cover."""
-        return tuple(tuple(slot.text for slot in row) for row in self.slots)
+    longest_cell: int = 0
+    """The length of the longest cell text (prose-sized cells mark a layout table)."""
 
-    def pipe_rows(self) -> tuple[str, ...]:
-        """Return one `cell | cell |` line per row, in the scraped pipe-row convention the text path reads.
 
-        A cell is ` text |` (an empty cell ` |`, read as blank); a position covered by a span but not its origin is
-        a bare `|` glued to the previous pipe (read as span padding, never as a value).
-        """
-        lines = []
-        for r, row in enumerate(self.slots):
-            parts = [(f" {slot.text} |" if slot.row == r and slot.column == c else "|") for c, slot in enumerate(row)]
-            lines.append("".join(parts).strip())
-        return tuple(lines)
+def _pipe_lines(rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> tuple[str, ...]:
+    """Return the pipe-row lines of an expanded table (see `ExpandedTable.lines`)."""
+    padding = _span_padding(merged)
+    lines = []
+    for r, texts in enumerate(rows):
+        padded = padding.get(r)
+        if padded is None:
+            lines.append((" | ".join(texts) + " |").strip())
+        else:
+            lines.append("".join("|" if c in padded else f" {text} |" for c, text in enumerate(texts)).strip())
+    return tuple(lines)
+
+
+def _span_padding(merged: list[tuple[int, int, int, int]]) -> dict[int, set[int]]:
+    """Given merged ranges in placing order, return the columns of each row that repeat a spanning cell.
+
+    Where ranges overlap (malformed tables), the earlier cell kept the position, as in `_expand`.
+    """
+    claimed: set[tuple[int, int]] = set()
+    padding: dict[int, set[int]] = {}
+    for row, column, height, width in merged:
+        for r in range(row, row + height):
+            for c in range(column, column + width):
+                if (r, c) in claimed:
+                    continue
+                claimed.add((r, c))
+                if (r, c) != (row, column):
+                    padding.setdefault(r, set()).add(c)
+    return padding
 
 
 @dataclass(slots=True)
@@ -181,7 +202,8 @@ def html_to_document(html: str, sink: DiagnosticSink) -> HtmlDocument:
             last_row[line.table] = number
     for index, line_start in first_row.items():
         span = SourceSpan(line_start=line_start, line_end=last_row[index])
-        grids.append(Grid(rows=walk.tables[index].rows, span=span))
+        table = walk.tables[index]
+        grids.append(Grid(rows=table.rows, merged=table.merged, span=span))
     return HtmlDocument(title=title, text="\n".join(texts), grids=tuple(grids))
 
 
@@ -191,16 +213,19 @@ def expand_table(table: HtmlElement) -> ExpandedTable:
 
 
 def _parse(html: str, sink: DiagnosticSink) -> HtmlElement | None:
-    # lxml refuses str input that carries an XML encoding declaration, and NUL/control characters; neither is text.
-    html = XML_DECLARATION.sub("", html, count=1)
-    if CONTROL_CHARS.search(html):
-        html = CONTROL_CHARS.sub(" ", html)
+    # The page is handed to libxml2 as UTF-8 bytes with the encoding fixed: the text is already decoded, so a
+    # <meta charset> or XML declaration inside it must not make the parser decode it again.
+    data = html.encode("utf-8", "replace")
+    # Control characters are not text and libxml2 stops at some of them; in UTF-8 they are single bytes.
+    data = data.translate(CONTROL_BYTES_TO_SPACE)
+    if b"\xef\xb7" in data:
+        data = NONCHARACTER_BYTES.sub(b" ", data)
     # The HTML parser never fetches DTDs or entities; no_network makes that explicit. Comments and processing
     # instructions are dropped at parse time so the walk never sees them. Plain etree elements, not lxml.html's
     # element classes: the class lookup alone would cost a third of the walk.
-    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
+    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False, encoding="utf-8")
     try:
-        root = etree.fromstring(html, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except (ValueError, etree.ParserError, etree.XMLSyntaxError):
         return None
     if root is None:
@@ -228,29 +253,6 @@ def _compact(text: str) -> str:
     return "".join(text.split())
 
 
-def _tokens(element: HtmlElement) -> list[str]:
-    tokens = (element.get("class") or "").lower().split()
-    identifier = element.get("id")
-    if identifier:
-        tokens.append(identifier.lower())
-    return tokens
-
-
-def _is_chrome(element: HtmlElement, rules: _Rules) -> bool:
-    tokens = _tokens(element)
-    if not tokens:
-        return False
-    hit = any(token in rules.chrome_exact or token.startswith(rules.chrome_prefixes) for token in tokens)
-    return hit and len(_text_of(element)) <= CHROME_MAX_CHARS
-
-
-def _is_hidden(element: HtmlElement) -> bool:
-    style = element.get("style")
-    if style and HIDDEN_STYLE.search(style):
-        return True
-    return element.get("hidden") is not None
-
-
 def _is_container(element: HtmlElement, rules: _Rules) -> bool:
     identifier = element.get("id") or ""
     if identifier.lower() in rules.content_ids:
@@ -259,25 +261,68 @@ def _is_container(element: HtmlElement, rules: _Rules) -> bool:
     return any(token in rules.content_classes for token in classes.lower().split())
 
 
+COUNT_CELLS = etree.XPath("count(.//td | .//th)")
+COUNT_ROWS = etree.XPath("count(.//tr)")
+STYLE_ATTRIBUTES = etree.XPath(".//@style")
+HIDDEN_ATTRIBUTES = etree.XPath(".//@hidden")
+CLASS_AND_ID_ATTRIBUTES = etree.XPath(".//@class | .//@id")
+
+
 def _prune(root: HtmlElement, walk: _Walk) -> None:
     """Drop what never holds report text: non-content tags, hidden elements, site-chrome widgets.
 
-    Candidates are found by C-level iteration and XPath, so Python only looks at the few elements that matter.
+    Word and CMS pages put a style on nearly every element, so attributes are fetched by XPath in C and looked at
+    as strings; Python only visits the elements they condemn.
     """
     rules = walk.rules
     count = int(root.xpath("count(.//*)"))  # type: ignore[arg-type]
     if count > MAX_ELEMENTS:
         walk.sink.emit("H003", f"the page has {count} elements; only the first {MAX_ELEMENTS} were read")
-    doomed = list(root.iter(*rules.drop_tags))
-    for element in root.xpath(".//*[@style or @hidden]"):  # type: ignore[union-attr]
-        if _is_hidden(element):  # type: ignore[arg-type]
-            doomed.append(element)  # type: ignore[arg-type]
-    for element in root.xpath(".//*[@class or @id]"):  # type: ignore[union-attr]
-        if element.tag not in ROOT_TAGS and _is_chrome(element, rules):  # type: ignore[union-attr, arg-type]
-            doomed.append(element)  # type: ignore[arg-type]
+    doomed: list[Any] = list(root.iter(*rules.drop_tags))
+    doomed.extend(attribute.getparent() for attribute in _attributes(HIDDEN_ATTRIBUTES, root))
+    styles = _attributes(STYLE_ATTRIBUTES, root)
+    doomed.extend(styles[index].getparent() for index in _hidden_styles(styles))
+    verdicts: dict[str, bool] = {}
+    for value in _attributes(CLASS_AND_ID_ATTRIBUTES, root):
+        chrome = verdicts.get(value)
+        if chrome is None:
+            chrome = verdicts[value] = _names_chrome(value, rules)
+        if chrome:
+            element = value.getparent()
+            if element.tag not in ROOT_TAGS and len(_text_of(element)) <= CHROME_MAX_CHARS:
+                doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
             _drop(element)
+
+
+def _attributes(query: etree.XPath, root: HtmlElement) -> list[Any]:
+    """Return the attribute values an attribute XPath selects: strings that know their element (`getparent()`)."""
+    return query(root)  # type: ignore[return-value]
+
+
+def _hidden_styles(styles: list[str]) -> list[int]:
+    """Return the indexes of the styles that hide their element.
+
+    Word and CMS pages give most elements a style, and almost none hides anything: the styles are searched as one
+    lower-cased string, and only the few places naming display or visibility are looked at.
+    """
+    joined = "\0".join(styles).lower()
+    hidden = []
+    for word in HIDDEN_STYLE_PROPERTIES:
+        position = joined.find(word)
+        while position >= 0:
+            if HIDDEN_STYLE.match(joined, position):
+                hidden.append(joined.count("\0", 0, position))
+            position = joined.find(word, position + 1)
+    return hidden
+
+
+def _names_chrome(value: str, rules: _Rules) -> bool:
+    """Whether a class or id value names site chrome (any of its tokens, compared lower-cased)."""
+    return any(
+        token in rules.chrome_exact or token.startswith(rules.chrome_prefixes) for token in value.lower().split()
+    )
 
 
 def _drop(element: HtmlElement) -> None:
@@ -352,9 +397,9 @@ def _table(table: HtmlElement, walk: _Walk) -> bool:
         # A table that holds tables is page layout (old CMS templates): its cells are rendered as ordinary blocks.
         return False
     expanded = _expand(table)
-    if not expanded.slots:
+    if not expanded.rows:
         return True
-    if len(expanded.slots[0]) == 1 or any(len(slot.text) > LAYOUT_CELL_CHARS for row in expanded.slots for slot in row):
+    if len(expanded.rows[0]) == 1 or expanded.longest_cell > LAYOUT_CELL_CHARS:
         # One column (a boxed note, a breadcrumb bar) or prose-sized cells: layout, not one of the report's tables.
         return False
     if expanded.repairs:
@@ -366,15 +411,102 @@ def _table(table: HtmlElement, walk: _Walk) -> bool:
         text = _squash(_text_of(caption))
         if text:
             walk.lines.append(_Line(text=text, owner=table))
-    walk.lines.extend(_Line(text=line, owner=table, table=index) for line in expanded.pipe_rows())
+    walk.lines.extend(_Line(text=line, owner=table, table=index) for line in expanded.lines)
     return True
 
 
-def _origin_texts(expanded: ExpandedTable) -> list[list[str]]:
-    return [
-        [slot.text if slot.row == r and slot.column == c else "" for c, slot in enumerate(row)]
-        for r, row in enumerate(expanded.slots)
-    ]
+class _SpanCell(NamedTuple):
+    """A cell with span attributes, before expansion: the attributes as written (None when absent) and its text."""
+
+    colspan: str | None
+    rowspan: str | None
+    text: str
+
+
+class _RawRow(NamedTuple):
+    """A table row before expansion: cell texts, with a `_SpanCell` where the cell has span attributes."""
+
+    cells: list[str | _SpanCell]
+    spans: bool
+    """Whether any cell of the row has span attributes (a row without is placed as it stands)."""
+
+
+@cache
+def _cells_transform() -> etree.XSLT:
+    """Compile the XSLT pass that writes a table as text: each row ended by ROW_END, each cell by CELL_END.
+
+    A cell with span attributes starts with SPAN, then '=colspan' FIELD_END '=rowspan' FIELD_END (an attribute that
+    is absent writes nothing, so it differs from an empty one, '='). Reading cells is the hot loop of the HTML path:
+    one libxslt pass per table does in C what a walk in Python would do per element, word breaks at block tags
+    inside a cell included ('结果<p>纠正</p>' reads '结果 纠正').
+    """
+    blocks = "|".join(CELL_BLOCK_TAGS)
+    space = "<xsl:text> </xsl:text>"
+    stylesheet = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="text()"/>
+  <xsl:template match="tr"><xsl:apply-templates select="td|th"/><xsl:text>{ROW_END}</xsl:text></xsl:template>
+  <xsl:template match="tr/td|tr/th">
+    <xsl:if test="@colspan or @rowspan"><xsl:text>{SPAN}</xsl:text>
+      <xsl:for-each select="@colspan">=<xsl:value-of select="."/></xsl:for-each><xsl:text>{FIELD_END}</xsl:text>
+      <xsl:for-each select="@rowspan">=<xsl:value-of select="."/></xsl:for-each><xsl:text>{FIELD_END}</xsl:text>
+    </xsl:if>
+    <xsl:apply-templates mode="cell"/><xsl:text>{CELL_END}</xsl:text>
+  </xsl:template>
+  <xsl:template match="text()" mode="cell"><xsl:value-of select="."/></xsl:template>
+  <xsl:template match="{blocks}" mode="cell">{space}<xsl:apply-templates mode="cell"/>{space}</xsl:template>
+</xsl:stylesheet>"""
+    # The stylesheet reads nothing but the table it is given: no files, no network (lxml-stubs lack DENY_ALL).
+    no_access = etree.XSLTAccessControl.DENY_ALL  # type: ignore[attr-defined]
+    return etree.XSLT(etree.XML(stylesheet), access_control=no_access)
+
+
+def _written_cells(table: HtmlElement) -> str | None:
+    """Return the cells of a table as written by `_cells_transform`, each on one line; None if any sits outside a row.
+
+    Each cell's text is made one line as `_one_line` does.
+    """
+    written = str(_cells_transform()(table))
+    cell_count = int(COUNT_CELLS(table))  # type: ignore[arg-type]
+    # A cell outside any <tr> is not written by the pass, and a delimiter the page spells as a character reference
+    # would be read as structure: either way a count differs and the general reader takes the table.
+    if written.count(CELL_END) != cell_count or written.count(ROW_END) != int(COUNT_ROWS(table)):  # type: ignore[arg-type]
+        return None
+    return _one_line_cells(written)
+
+
+def _one_line_cells(written: str) -> str:
+    """Apply `_one_line` to every cell of a table written by `_cells_transform`, in a few passes over the string."""
+    text = " ".join(written.split())
+    for mark in (ROW_END, CELL_END, FIELD_END, SPAN):
+        if " " + mark in text:
+            text = text.replace(" " + mark, mark)
+        if mark + " " in text:
+            text = text.replace(mark + " ", mark)
+    return text.replace("|", "｜")
+
+
+def _raw_rows(table: HtmlElement) -> tuple[list[_RawRow], list[str]]:
+    """Return the rows of `table` before expansion, read element by element, and the repairs made to read them."""
+    elements, repairs = _rows(table)
+    rows = []
+    for cells in elements:
+        raw: list[str | _SpanCell] = []
+        for cell in cells:
+            colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
+            text = _cell_text(cell)
+            raw.append(text if colspan is None and rowspan is None else _SpanCell(colspan, rowspan, text))
+        rows.append(_RawRow(cells=raw, spans=any(isinstance(cell, _SpanCell) for cell in raw)))
+    return rows, repairs
+
+
+def _one_line(text: str) -> str:
+    """Return a cell's text on one line, with a '|' inside it made full-width so it cannot split the pipe row."""
+    stripped = text.strip()
+    # Most cells are a number or one word; the split/join is only needed where whitespace or '|' sits inside.
+    if stripped.isalnum():
+        return stripped
+    return " ".join(stripped.split()).replace("|", "｜")
 
 
 def _owning(element: HtmlElement, tags: tuple[str, ...], stop: HtmlElement) -> HtmlElement | None:
@@ -415,9 +547,7 @@ def _rows(table: HtmlElement) -> tuple[list[list[HtmlElement]], list[str]]:
     return rows, repairs
 
 
-def _span(value: str | None, name: str, repairs: list[str]) -> int:
-    if value is None:
-        return 1
+def _span(value: str, name: str, repairs: list[str]) -> int:
     match = SPAN_NUMBER.match(value)
     if match is None:
         repairs.append(f"{name}={value[:20]!r}")
@@ -429,97 +559,236 @@ def _span(value: str | None, name: str, repairs: list[str]) -> int:
     return number
 
 
-def _multi_block_cells(table: HtmlElement) -> set[int]:
-    """Given a table, return the ids of its cells holding two or more blocks, whose words need separating."""
-    seen: dict[int, int] = {}
-    for element in table.iter(*CELL_BLOCK_TAGS):
-        # A lone block still needs separating when something sits beside it ('结果<p>纠正</p>').
-        parent = element.getparent()
-        alone = (
-            element.tag != "br"
-            and element.getprevious() is None
-            and not (element.tail or "").strip()
-            and parent is not None
-            and not (parent.text or "").strip()
-        )
-        while parent is not None and parent.tag not in CELL_TAGS:
-            parent = parent.getparent()
-        if parent is not None:
-            key = id(parent)
-            seen[key] = seen.get(key, 0) + (1 if alone else 2)
-    return {key for key, count in seen.items() if count > 1}
-
-
-def _cell_text(cell: HtmlElement, separate: bool) -> str:
+def _cell_text(cell: HtmlElement) -> str:
     """Given a table cell, return its text on one line: block boundaries inside it become spaces."""
-    if not separate:
-        # The usual Word/CMS cell '<td><p><span>821</span></p></td>': its text in one C call.
-        text = etree.tostring(cell, method="text", encoding=str, with_tail=False)
-    else:
-        parts: list[str] = []
-        for event, element in etree.iterwalk(cell, events=("start", "end")):
-            block = element.tag in CELL_BLOCK_TAGS
-            if event == "start":
-                if block:
-                    parts.append(" ")
-                parts.append(element.text or "")
-            else:
-                if block:
-                    parts.append(" ")
-                if element is not cell:
-                    parts.append(element.tail or "")
-        text = "".join(parts)
-    return _squash(text).replace("|", "｜")
+    parts: list[str] = []
+    for event, element in etree.iterwalk(cell, events=("start", "end")):
+        block = element.tag in CELL_BLOCK_TAGS
+        if event == "start":
+            if block:
+                parts.append(" ")
+            parts.append(element.text or "")
+        else:
+            if block:
+                parts.append(" ")
+            if element is not cell:
+                parts.append(element.tail or "")
+    return _one_line("".join(parts))
 
 
 def _expand(table: HtmlElement) -> ExpandedTable:
-    rows, repairs = _rows(table)
-    multi = _multi_block_cells(table)
+    if table.find(".//table") is None:
+        written = _written_cells(table)
+        if written is not None:
+            fast = _expand_regular(written)
+            if fast is not None:
+                return fast
+    return _expand_general(table)
+
+
+def _expand_general(table: HtmlElement) -> ExpandedTable:
+    """Expand any table, element by element, repairing what is malformed (see `_Expansion`)."""
+    rows, repairs = _raw_rows(table)
+    while rows and not rows[-1].cells:
+        rows.pop()
+    grid = _Expansion(height=len(rows), repairs=repairs)
+    for r, row in enumerate(rows):
+        if not row.spans and r not in grid.held and not grid.too_big(len(row.cells), 1):
+            grid.texts[r] = row.cells  # type: ignore[assignment]  # a row without spans holds only texts
+            grid.counts[r] = len(row.cells)
+            grid.filled += len(row.cells)
+        else:
+            grid.place_row(r, row.cells)
+    return grid.result()
+
+
+def _expand_regular(written: str) -> ExpandedTable | None:
+    """Expand a table read by `_cells_transform` when nothing in it needs repair; None when something does.
+
+    The common report table (every row as wide as the others, clean spans that do not collide) is laid out here a
+    row at a time with string operations; anything else goes to `_Expansion`, which repairs and reports it.
+    """
+    rows = written.split(ROW_END)
+    rows.pop()
     while rows and not rows[-1]:
         rows.pop()
     height = len(rows)
-    occupied: dict[tuple[int, int], _Slot] = {}
-    width = 0
-    ragged = False
-    clipped = False
-    for r, cells in enumerate(rows):
+    texts: list[list[str]] = []
+    lines: list[str] = []
+    merged: list[tuple[int, int, int, int]] = []
+    # Positions of rows below held by a cell spanning down into them: row → {column: text}.
+    held: dict[int, dict[int, str]] = {}
+    longest = 0
+    for r, row in enumerate(rows):
+        cells = row.split(CELL_END)
+        cells.pop()
+        if not cells:
+            return None  # an empty row between rows: ragged
+        if SPAN not in row and r not in held:
+            texts.append(cells)
+            lines.append((" | ".join(cells) + " |").strip())
+            longest = max(longest, *map(len, cells))
+            continue
+        laid = _lay_out_row(r, cells, height, held.pop(r, {}), held, merged)
+        if laid is None:
+            return None
+        row_texts, line = laid
+        texts.append(row_texts)
+        lines.append(line)
+        longest = max(longest, *map(len, row_texts))
+    width = len(texts[0]) if texts else 0
+    if held or any(len(row_texts) != width for row_texts in texts) or width > MAX_COLUMNS:
+        return None
+    if width * height > MAX_GRID_CELLS or (longest > LAYOUT_CELL_CHARS and width > 1):
+        return None  # let the general reader clip it, or judge it layout from its texts
+    return ExpandedTable(rows=tuple(map(tuple, texts)), merged=tuple(merged), lines=tuple(lines), longest_cell=longest)
+
+
+def _lay_out_row(
+    r: int,
+    cells: list[str],
+    height: int,
+    held_here: dict[int, str],
+    held: dict[int, dict[int, str]],
+    merged: list[tuple[int, int, int, int]],
+) -> tuple[list[str], str] | None:
+    """Lay out one row that has span cells or positions held from above; None when it needs repair."""
+    row_texts: list[str] = []
+    parts: list[str] = []
+    c = 0
+    for cell in cells:
+        while c in held_here:
+            row_texts.append(held_here.pop(c))
+            parts.append("|")
+            c += 1
+        if not cell.startswith(SPAN):
+            row_texts.append(cell)
+            parts.append(f" {cell} |")
+            c += 1
+            continue
+        fields = cell[1:].split(FIELD_END)
+        if len(fields) != 3:
+            return None
+        colspan_value, rowspan_value, text = fields
+        problems: list[str] = []
+        colspan = _span(colspan_value[1:], "colspan", problems) if colspan_value else 1
+        rowspan = _span(rowspan_value[1:], "rowspan", problems) if rowspan_value else 1
+        if problems or any(c + extra in held_here for extra in range(1, colspan)):
+            return None  # a bad span attribute, or a span running into a cell from above
+        # rowspan=0 and spans past the last row both mean "to the end of the table".
+        if rowspan == 0 or r + rowspan > height:
+            rowspan = height - r
+        for below in range(r + 1, r + rowspan):
+            columns = held.setdefault(below, {})
+            for column in range(c, c + colspan):
+                if column in columns:
+                    return None  # two cells spanning down into one position
+                columns[column] = text
+        if colspan * rowspan > 1:
+            merged.append((r, c, rowspan, colspan))
+        row_texts.extend([text] * colspan)
+        parts.append(f" {text} |" + "|" * (colspan - 1))
+        c += colspan
+    while c in held_here:
+        row_texts.append(held_here.pop(c))
+        parts.append("|")
+        c += 1
+    if held_here:
+        return None  # a held position beyond the row's last cell: ragged
+    return row_texts, "".join(parts).strip()
+
+
+@dataclass(slots=True)
+class _Expansion:
+    """The grid of a table being expanded, row by row as a browser lays it out."""
+
+    height: int
+    repairs: list[str]
+    texts: list[list[str]] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    """How many positions of each row a cell holds (fewer than the width: ragged)."""
+    held: dict[int, set[int]] = field(default_factory=dict)
+    """Columns of a row already held by a cell spanning down into it from a row above."""
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    filled: int = 0
+    clipped: bool = False
+
+    def __post_init__(self) -> None:
+        self.texts = [[] for _ in range(self.height)]
+        self.counts = [0] * self.height
+
+    def too_big(self, columns: int, rows: int, start: int = 0) -> bool:
+        return start + columns > MAX_COLUMNS or self.filled + columns * rows > MAX_GRID_CELLS
+
+    def place_row(self, r: int, cells: list[str | _SpanCell]) -> None:
+        held = self.held.get(r)
+        row_texts = self.texts[r]
         c = 0
         for cell in cells:
-            while (r, c) in occupied:
-                c += 1
-            colspan_value, rowspan_value = cell.get("colspan"), cell.get("rowspan")
-            colspan = 1 if colspan_value is None else _span(colspan_value, "colspan", repairs)
-            rowspan = 1 if rowspan_value is None else _span(rowspan_value, "rowspan", repairs)
-            # rowspan=0 and spans past the last row both mean "to the end of the table".
-            if rowspan == 0 or r + rowspan > height:
-                rowspan = height - r
-            if c + colspan > MAX_COLUMNS or len(occupied) + colspan * rowspan > MAX_GRID_CELLS:
+            if held:
+                while c in held:
+                    c += 1
+            if isinstance(cell, str):
+                # The common cell: no span, at the end of the row so far.
+                if c == len(row_texts) and c < MAX_COLUMNS and self.filled < MAX_GRID_CELLS:
+                    row_texts.append(cell)
+                    self.counts[r] += 1
+                    self.filled += 1
+                    c += 1
+                    continue
+                text, colspan, rowspan = cell, 1, 1
+            else:
+                text = cell.text
+                colspan = 1 if cell.colspan is None else _span(cell.colspan, "colspan", self.repairs)
+                rowspan = 1 if cell.rowspan is None else _span(cell.rowspan, "rowspan", self.repairs)
+                # rowspan=0 and spans past the last row both mean "to the end of the table".
+                if rowspan == 0 or r + rowspan > self.height:
+                    rowspan = self.height - r
+            if self.too_big(colspan, rowspan, c):
                 colspan = max(1, min(colspan, MAX_COLUMNS - c))
                 rowspan = 1
-                clipped = True
-                if c >= MAX_COLUMNS or len(occupied) >= MAX_GRID_CELLS:
+                self.clipped = True
+                if c >= MAX_COLUMNS or self.filled >= MAX_GRID_CELLS:
                     break
-            slot = _Slot(text=_cell_text(cell, id(cell) in multi), row=r, column=c)
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    occupied.setdefault((r + dr, c + dc), slot)
+            self.merged.append((r, c, rowspan, colspan))
+            self.place_span(r, c, rowspan, colspan, text)
             c += colspan
-        width = max(width, c)
-    if clipped:
-        repairs.append("oversized spans clipped")
-    grid: list[tuple[_Slot, ...]] = []
-    for r in range(height):
-        row = []
-        for c in range(width):
-            found = occupied.get((r, c))
-            if found is None:
+
+    def place_span(self, row: int, column: int, rowspan: int, colspan: int, text: str) -> None:
+        """Write a cell into every free position it covers; where spans overlap, the earlier cell keeps it."""
+        for r in range(row, row + rowspan):
+            row_texts = self.texts[r]
+            held = self.held.get(r) if r == row else self.held.setdefault(r, set())
+            if len(row_texts) < column + colspan:
+                row_texts.extend([""] * (column + colspan - len(row_texts)))
+            for c in range(column, column + colspan):
+                if held is not None and c in held:
+                    continue
+                row_texts[c] = text
+                self.counts[r] += 1
+                self.filled += 1
+                if r != row:
+                    held.add(c)  # type: ignore[union-attr]  # set for every row below the cell's own
+
+    def result(self) -> ExpandedTable:
+        if self.clipped:
+            self.repairs.append("oversized spans clipped")
+        width = max(map(len, self.texts), default=0)
+        ragged = False
+        for r, row_texts in enumerate(self.texts):
+            if self.counts[r] < width:
                 ragged = True
-                found = _Slot(text="", row=r, column=c)
-            row.append(found)
-        grid.append(tuple(row))
-    if ragged:
-        repairs.append("ragged rows padded")
-    return ExpandedTable(slots=tuple(grid), repairs=tuple(dict.fromkeys(repairs)))
+                row_texts.extend([""] * (width - len(row_texts)))
+        if ragged:
+            self.repairs.append("ragged rows padded")
+        merged = [cell for cell in self.merged if cell[2] * cell[3] > 1]
+        return ExpandedTable(
+            rows=tuple(map(tuple, self.texts)),
+            merged=tuple(merged),
+            repairs=tuple(dict.fromkeys(self.repairs)),
+            lines=_pipe_lines(self.texts, merged),
+            longest_cell=max((len(text) for row in self.texts for text in row), default=0),
+        )
 
 
 def _contains(ancestor: Any, element: Any) -> bool:

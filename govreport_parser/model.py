@@ -271,17 +271,38 @@ class Grid:
 
     rows: tuple[tuple[str, ...], ...]
     """Cell texts row by row; a spanned cell repeats its text in every position it covers."""
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    """Each source cell that covered more than one position: (row, column, rows spanned, columns spanned), in the
+    order the cells were placed. Empty when the source had no spans."""
     span: SourceSpan = field(default_factory=SourceSpan)
     """Where it was read."""
 
+    def origin(self, row: int, column: int) -> tuple[int, int]:
+        """Return where the cell covering position (`row`, `column`) starts: itself unless a spanning cell covers it.
+
+        Where malformed spans overlap, the cell placed first holds the position, as in `rows`.
+        """
+        for top, left, height, width in self.merged:
+            if top <= row < top + height and left <= column < left + width:
+                return top, left
+        return row, column
+
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        return {"rows": [list(row) for row in self.rows], "span": self.span.as_dict()}
+        return {
+            "rows": [list(row) for row in self.rows],
+            "merged": [list(cell) for cell in self.merged],
+            "span": self.span.as_dict(),
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Grid:
         """Inverse of `as_dict`."""
-        return cls(rows=tuple(tuple(row) for row in data["rows"]), span=SourceSpan.from_dict(data.get("span")))
+        return cls(
+            rows=tuple(tuple(row) for row in data["rows"]),
+            merged=tuple((int(r), int(c), int(h), int(w)) for r, c, h, w in data.get("merged", ())),
+            span=SourceSpan.from_dict(data.get("span")),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
