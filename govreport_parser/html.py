@@ -262,7 +262,7 @@ def _is_container(element: HtmlElement, rules: _Rules) -> bool:
 
 
 COUNT_CELLS = etree.XPath("count(.//td | .//th)")
-COUNT_ROWS = etree.XPath("count(.//tr)")
+HOLDS_DELIMITER = etree.XPath(" or ".join(f"contains(., '{mark}')" for mark in (ROW_END, CELL_END, FIELD_END, SPAN)))
 STYLE_ATTRIBUTES = etree.XPath(".//@style")
 HIDDEN_ATTRIBUTES = etree.XPath(".//@hidden")
 CLASS_AND_ID_ATTRIBUTES = etree.XPath(".//@class | .//@id")
@@ -466,11 +466,12 @@ def _written_cells(table: HtmlElement) -> str | None:
 
     Each cell's text is made one line as `_one_line` does.
     """
+    # A delimiter the page spells as a character reference would be read as structure.
+    if HOLDS_DELIMITER(table):
+        return None
     written = str(_cells_transform()(table))
-    cell_count = int(COUNT_CELLS(table))  # type: ignore[arg-type]
-    # A cell outside any <tr> is not written by the pass, and a delimiter the page spells as a character reference
-    # would be read as structure: either way a count differs and the general reader takes the table.
-    if written.count(CELL_END) != cell_count or written.count(ROW_END) != int(COUNT_ROWS(table)):  # type: ignore[arg-type]
+    # A cell outside any <tr> is not written by the pass: the general reader takes such a table.
+    if written.count(CELL_END) != int(COUNT_CELLS(table)):  # type: ignore[arg-type]
         return None
     return _one_line_cells(written)
 
