@@ -48,13 +48,14 @@ ROOT_TAGS = frozenset({"html", "body"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 HIDDEN_STYLE_PROPERTIES = ("display", "visibility")
 # Control characters are not text, and libxml2 refuses some of them: each becomes a space (in UTF-8 they are
-# single bytes). The noncharacters U+FDD0–U+FDEF never occur in text either; removing them frees a few of them to
-# delimit cells in the output of the table pass (see _cells_transform).
+# single bytes).
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 CONTROL_BYTES_TO_SPACE = bytes.maketrans(CONTROL_BYTES, b" " * len(CONTROL_BYTES))
-NONCHARACTER_BYTES = re.compile(b"\xef\xb7[\x90-\xaf]")
+# Noncharacters (never text) that delimit rows, cells and span fields in the output of the table pass; a table whose
+# text holds one (spelled as a character reference) is read element by element instead (see `_written_cells`).
 ROW_END, CELL_END, FIELD_END, SPAN = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
-SPAN_NUMBER = re.compile(r"\s*(\d{1,7})")
+SPAN_DIGITS = 7
+SPAN_NUMBER = re.compile(rf"\s*(\d{{1,{SPAN_DIGITS}}})")
 # Report titles seen run from '2019年年报' (7 characters) to ~60 characters with a long agency name.
 TITLE_LENGTH = (6, 100)
 TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
@@ -218,8 +219,6 @@ def _parse(html: str, sink: DiagnosticSink) -> HtmlElement | None:
     data = html.encode("utf-8", "replace")
     # Control characters are not text and libxml2 stops at some of them; in UTF-8 they are single bytes.
     data = data.translate(CONTROL_BYTES_TO_SPACE)
-    if b"\xef\xb7" in data:
-        data = NONCHARACTER_BYTES.sub(b" ", data)
     # The HTML parser never fetches DTDs or entities; no_network makes that explicit. Comments and processing
     # instructions are dropped at parse time so the walk never sees them. Plain etree elements, not lxml.html's
     # element classes: the class lookup alone would cost a third of the walk.
@@ -436,24 +435,24 @@ def _cells_transform() -> etree.XSLT:
     """Compile the XSLT pass that writes a table as text: each row ended by ROW_END, each cell by CELL_END.
 
     A cell with span attributes starts with SPAN, then '=colspan' FIELD_END '=rowspan' FIELD_END (an attribute that
-    is absent writes nothing, so it differs from an empty one, '='). Reading cells is the hot loop of the HTML path:
-    one libxslt pass per table does in C what a walk in Python would do per element, word breaks at block tags
-    inside a cell included ('结果<p>纠正</p>' reads '结果 纠正').
+    is absent writes nothing, so it differs from an empty one, '='). Only cells of rows of the table itself are
+    written (a stray cell outside any row is not; `_written_cells` notices). Reading cells is the hot loop of the
+    HTML path: one libxslt pass per table does in C what a walk in Python would do per element, word breaks at
+    block tags inside a cell included ('结果<p>纠正</p>' reads '结果 纠正').
     """
     blocks = "|".join(CELL_BLOCK_TAGS)
     space = "<xsl:text> </xsl:text>"
     stylesheet = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:output method="text" encoding="UTF-8"/>
-  <xsl:template match="text()"/>
+  <xsl:template match="table|tbody|thead|tfoot"><xsl:apply-templates select="tr|tbody|thead|tfoot"/></xsl:template>
   <xsl:template match="tr"><xsl:apply-templates select="td|th"/><xsl:text>{ROW_END}</xsl:text></xsl:template>
-  <xsl:template match="tr/td|tr/th">
+  <xsl:template match="td|th">
     <xsl:if test="@colspan or @rowspan"><xsl:text>{SPAN}</xsl:text>
       <xsl:for-each select="@colspan">=<xsl:value-of select="."/></xsl:for-each><xsl:text>{FIELD_END}</xsl:text>
       <xsl:for-each select="@rowspan">=<xsl:value-of select="."/></xsl:for-each><xsl:text>{FIELD_END}</xsl:text>
     </xsl:if>
     <xsl:apply-templates mode="cell"/><xsl:text>{CELL_END}</xsl:text>
   </xsl:template>
-  <xsl:template match="text()" mode="cell"><xsl:value-of select="."/></xsl:template>
   <xsl:template match="{blocks}" mode="cell">{space}<xsl:apply-templates mode="cell"/>{space}</xsl:template>
 </xsl:stylesheet>"""
     # The stylesheet reads nothing but the table it is given: no files, no network (lxml-stubs lack DENY_ALL).
@@ -621,16 +620,16 @@ def _expand_regular(written: str) -> ExpandedTable | None:
     held: dict[int, dict[int, str]] = {}
     longest = 0
     for r, row in enumerate(rows):
-        cells = row.split(CELL_END)
-        cells.pop()
-        if not cells:
-            return None  # an empty row between rows: ragged
         if SPAN not in row and r not in held:
+            if not row:
+                return None  # an empty row between rows: ragged
+            cells = row.split(CELL_END)
+            cells.pop()
             texts.append(cells)
             lines.append((" | ".join(cells) + " |").strip())
             longest = max(longest, *map(len, cells))
             continue
-        laid = _lay_out_row(r, cells, height, held.pop(r, {}), held, merged)
+        laid = _lay_out_row(r, row, height, held.pop(r, {}), held, merged)
         if laid is None:
             return None
         row_texts, line = laid
@@ -647,56 +646,100 @@ def _expand_regular(written: str) -> ExpandedTable | None:
 
 def _lay_out_row(
     r: int,
-    cells: list[str],
+    row: str,
     height: int,
     held_here: dict[int, str],
     held: dict[int, dict[int, str]],
     merged: list[tuple[int, int, int, int]],
 ) -> tuple[list[str], str] | None:
-    """Lay out one row that has span cells or positions held from above; None when it needs repair."""
+    """Lay out one row that has span cells or positions held from above; None when it needs repair.
+
+    The row's own cells fill the columns left free, in order, as a browser lays them out. Only span cells and held
+    positions are looked at one by one; the plain cells between them are copied as runs.
+    """
+    cells = row.split(CELL_END)
+    cells.pop()
+    spans = []
+    position = row.find(SPAN)
+    while position >= 0:
+        spans.append(row.count(CELL_END, 0, position))
+        position = row.find(SPAN, position + 1)
+    spans.append(len(cells))
+    held_columns = sorted(held_here)
+    held_columns.append(MAX_GRID_CELLS)
     row_texts: list[str] = []
     parts: list[str] = []
-    c = 0
-    for cell in cells:
-        while c in held_here:
-            row_texts.append(held_here.pop(c))
+    i = c = s = h = 0
+    while True:
+        run = min(spans[s] - i, held_columns[h] - c)
+        if run > 0:
+            plain = cells[i : i + run]
+            row_texts.extend(plain)
+            parts.append(" " + " | ".join(plain) + " |")
+            i += run
+            c += run
+        if c == held_columns[h]:
+            row_texts.append(held_here[c])
             parts.append("|")
             c += 1
-        if not cell.startswith(SPAN):
-            row_texts.append(cell)
-            parts.append(f" {cell} |")
-            c += 1
-            continue
-        fields = cell[1:].split(FIELD_END)
-        if len(fields) != 3:
-            return None
-        colspan_value, rowspan_value, text = fields
-        problems: list[str] = []
-        colspan = _span(colspan_value[1:], "colspan", problems) if colspan_value else 1
-        rowspan = _span(rowspan_value[1:], "rowspan", problems) if rowspan_value else 1
-        if problems or any(c + extra in held_here for extra in range(1, colspan)):
-            return None  # a bad span attribute, or a span running into a cell from above
-        # rowspan=0 and spans past the last row both mean "to the end of the table".
-        if rowspan == 0 or r + rowspan > height:
-            rowspan = height - r
-        for below in range(r + 1, r + rowspan):
-            columns = held.setdefault(below, {})
-            for column in range(c, c + colspan):
-                if column in columns:
-                    return None  # two cells spanning down into one position
-                columns[column] = text
-        if colspan * rowspan > 1:
-            merged.append((r, c, rowspan, colspan))
-        row_texts.extend([text] * colspan)
-        parts.append(f" {text} |" + "|" * (colspan - 1))
-        c += colspan
-    while c in held_here:
-        row_texts.append(held_here.pop(c))
-        parts.append("|")
-        c += 1
-    if held_here:
-        return None  # a held position beyond the row's last cell: ragged
+            h += 1
+        elif i == len(cells):
+            break
+        else:
+            laid = _lay_out_span(r, c, cells[i], height, held_here, held, merged)
+            if laid is None:
+                return None
+            text, colspan = laid
+            row_texts.extend([text] * colspan)
+            parts.append(f" {text} |" + "|" * (colspan - 1))
+            i += 1
+            c += colspan
+            s += 1
+    if h < len(held_columns) - 1:
+        return None  # a held position past the row's last cell, with a gap before it: ragged
     return row_texts, "".join(parts).strip()
+
+
+def _clean_span(written: str) -> int | None:
+    """Return the number a span attribute written as '=digits' holds (1 when absent), or None if it is anything else."""
+    if not written:
+        return 1
+    digits = written[1:]
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= SPAN_DIGITS else None
+
+
+def _lay_out_span(
+    r: int,
+    c: int,
+    cell: str,
+    height: int,
+    held_here: dict[int, str],
+    held: dict[int, dict[int, str]],
+    merged: list[tuple[int, int, int, int]],
+) -> tuple[str, int] | None:
+    """Place a span cell written by `_cells_transform` at (r, c); return its text and colspan, None to repair it."""
+    fields = cell[1:].split(FIELD_END)
+    if len(fields) != 3:
+        return None
+    colspan_value, rowspan_value, text = fields
+    colspan = _clean_span(colspan_value)
+    rowspan = _clean_span(rowspan_value)
+    if colspan is None or rowspan is None or colspan == 0:
+        return None  # a span attribute `_span` would read leniently or repair
+    if colspan > 1 and held_here and any(c + extra in held_here for extra in range(1, colspan)):
+        return None  # a span running into a cell from above
+    # rowspan=0 and spans past the last row both mean "to the end of the table".
+    if rowspan == 0 or r + rowspan > height:
+        rowspan = height - r
+    for below in range(r + 1, r + rowspan):
+        columns = held.setdefault(below, {})
+        for column in range(c, c + colspan):
+            if column in columns:
+                return None  # two cells spanning down into one position
+            columns[column] = text
+    if colspan * rowspan > 1:
+        merged.append((r, c, rowspan, colspan))
+    return text, colspan
 
 
 @dataclass(slots=True)
