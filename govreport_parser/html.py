@@ -47,6 +47,11 @@ CELL_TAGS = frozenset({"td", "th"})
 ROOT_TAGS = frozenset({"html", "body"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 HIDDEN_STYLE_PROPERTIES = ("display", "visibility")
+# What a page must spell to hide an element, found in its source by these cheap searches (the first letter may be
+# either case, the rest all lower or all upper), each spot confirmed by the patterns below (any case).
+HIDING_WORDS = (b"isplay", b"ISPLAY", b"idden", b"IDDEN")
+HIDING_DISPLAY_AT = re.compile(rb"(?i)isplay\s*:\s*none")
+HIDING_VISIBILITY_BEFORE = re.compile(rb"(?i)visibility\s*:\s*hidden")
 # Control characters are not text, and libxml2 refuses some of them: each becomes a space (in UTF-8 they are
 # single bytes).
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
@@ -175,7 +180,8 @@ def html_to_document(html: str, sink: DiagnosticSink) -> HtmlDocument:
     if len(html) > MAX_HTML_CHARS:
         sink.emit("H003", f"page of {len(html)} characters truncated to {MAX_HTML_CHARS}", size=len(html))
         html = html[:MAX_HTML_CHARS]
-    root = _parse(html, sink)
+    data = _page_bytes(html)
+    root = _parse(data, sink)
     if root is None:
         return _fallback(html, sink)
     rules = _rules()
@@ -184,7 +190,7 @@ def html_to_document(html: str, sink: DiagnosticSink) -> HtmlDocument:
     top = body if body is not None else root
     # Read the page title before pruning: <head> and <title> are dropped with the rest of the non-content.
     page_title = _title(root, rules)
-    _prune(top, walk)
+    _prune(top, walk, may_hide=_may_hide(data))
     _render(top, walk)
     start, end = _main_block(walk, sink)
     lines = walk.lines[start:end]
@@ -213,12 +219,14 @@ def expand_table(table: HtmlElement) -> ExpandedTable:
     return _expand(table)
 
 
-def _parse(html: str, sink: DiagnosticSink) -> HtmlElement | None:
+def _page_bytes(html: str) -> bytes:
+    """Return the page as UTF-8 for libxml2, control characters (not text; libxml2 stops at some) made spaces."""
+    return html.encode("utf-8", "replace").translate(CONTROL_BYTES_TO_SPACE)
+
+
+def _parse(data: bytes, sink: DiagnosticSink) -> HtmlElement | None:
     # The page is handed to libxml2 as UTF-8 bytes with the encoding fixed: the text is already decoded, so a
     # <meta charset> or XML declaration inside it must not make the parser decode it again.
-    data = html.encode("utf-8", "replace")
-    # Control characters are not text and libxml2 stops at some of them; in UTF-8 they are single bytes.
-    data = data.translate(CONTROL_BYTES_TO_SPACE)
     # The HTML parser never fetches DTDs or entities; no_network makes that explicit. Comments and processing
     # instructions are dropped at parse time so the walk never sees them. Plain etree elements, not lxml.html's
     # element classes: the class lookup alone would cost a third of the walk.
@@ -267,20 +275,22 @@ HIDDEN_ATTRIBUTES = etree.XPath(".//@hidden")
 CLASS_AND_ID_ATTRIBUTES = etree.XPath(".//@class | .//@id")
 
 
-def _prune(root: HtmlElement, walk: _Walk) -> None:
+def _prune(root: HtmlElement, walk: _Walk, *, may_hide: bool = True) -> None:
     """Drop what never holds report text: non-content tags, hidden elements, site-chrome widgets.
 
     Word and CMS pages put a style on nearly every element, so attributes are fetched by XPath in C and looked at
-    as strings; Python only visits the elements they condemn.
+    as strings; Python only visits the elements they condemn. Styles are not read at all when the page source
+    (`may_hide`) cannot hide anything.
     """
     rules = walk.rules
     count = int(root.xpath("count(.//*)"))  # type: ignore[arg-type]
     if count > MAX_ELEMENTS:
         walk.sink.emit("H003", f"the page has {count} elements; only the first {MAX_ELEMENTS} were read")
     doomed: list[Any] = list(root.iter(*rules.drop_tags))
-    doomed.extend(attribute.getparent() for attribute in _attributes(HIDDEN_ATTRIBUTES, root))
-    styles = _attributes(STYLE_ATTRIBUTES, root)
-    doomed.extend(styles[index].getparent() for index in _hidden_styles(styles))
+    if may_hide:
+        doomed.extend(attribute.getparent() for attribute in _attributes(HIDDEN_ATTRIBUTES, root))
+        styles = _attributes(STYLE_ATTRIBUTES, root)
+        doomed.extend(styles[index].getparent() for index in _hidden_styles(styles))
     verdicts: dict[str, bool] = {}
     for value in _attributes(CLASS_AND_ID_ATTRIBUTES, root):
         chrome = verdicts.get(value)
@@ -293,6 +303,34 @@ def _prune(root: HtmlElement, walk: _Walk) -> None:
     for element in doomed:
         if element.getparent() is not None:
             _drop(element)
+
+
+def _may_hide(page: bytes) -> bool:
+    """Whether the page source could hide an element; when not, no style needs reading.
+
+    An element is hidden by a `hidden` attribute or an inline 'display: none' / 'visibility: hidden', in any letter
+    case. Pages spell 'hidden' often (`overflow: hidden`, hidden inputs) and rarely these, so each spot a cheap
+    search finds is looked at closely.
+    """
+    for word in HIDING_WORDS:
+        position = page.find(word)
+        while position >= 0:
+            if word in (b"isplay", b"ISPLAY"):
+                if HIDING_DISPLAY_AT.match(page, position):
+                    return True
+            elif HIDING_VISIBILITY_BEFORE.search(page, max(0, position - 40), position + 5) or _attribute_at(
+                page, position - 1, len(b"hidden")
+            ):
+                return True
+            position = page.find(word, position + 1)
+    return False
+
+
+def _attribute_at(page: bytes, start: int, length: int) -> bool:
+    """Whether the `length` bytes at `start` stand where an attribute name would, between spaces and '='/'>'."""
+    before = page[start - 1 : start]
+    after = page[start + length : start + length + 1]
+    return before.isspace() and (after in (b"=", b">", b"/") or after.isspace())
 
 
 def _attributes(query: etree.XPath, root: HtmlElement) -> list[Any]:
@@ -380,9 +418,17 @@ def _render(root: HtmlElement, walk: _Walk) -> None:
                 continue
         if tag in rules.block_tags:
             flush()
-            blocks.append(element)
             if _is_container(element, rules):
                 walk.containers.append(element)
+            if not any(descendant.tag in rules.block_tags for descendant in element.iterdescendants()):
+                # A block holding only text and inline elements (most paragraphs) is one line: one C call reads it.
+                text = _squash(_text_of(element))
+                if text:
+                    lines.append(_Line(text=text, owner=element))
+                if element.tail:
+                    buffer.append(element.tail)
+                continue
+            blocks.append(element)
         if element.text:
             buffer.append(element.text)
         stack.append((element, True))
