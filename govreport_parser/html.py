@@ -47,11 +47,9 @@ CELL_TAGS = frozenset({"td", "th"})
 ROOT_TAGS = frozenset({"html", "body"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 HIDDEN_STYLE_PROPERTIES = ("display", "visibility")
-# What a page must spell to hide an element, found in its source by these cheap searches (the first letter may be
-# either case, the rest all lower or all upper), each spot confirmed by the patterns below (any case).
-HIDING_WORDS = (b"isplay", b"ISPLAY", b"idden", b"IDDEN")
-HIDING_DISPLAY_AT = re.compile(rb"(?i)isplay\s*:\s*none")
-HIDING_VISIBILITY_BEFORE = re.compile(rb"(?i)visibility\s*:\s*hidden")
+# A style that hides its element, found in a lower-cased page source (see `_may_hide`).
+HIDING_DISPLAY_AT = re.compile(rb"display\s*:\s*none")
+HIDING_VISIBILITY_BEFORE = re.compile(rb"visibility\s*:\s*hidden")
 # Control characters are not text, and libxml2 refuses some of them: each becomes a space (in UTF-8 they are
 # single bytes).
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
@@ -312,17 +310,19 @@ def _may_hide(page: bytes) -> bool:
     case. Pages spell 'hidden' often (`overflow: hidden`, hidden inputs) and rarely these, so each spot a cheap
     search finds is looked at closely.
     """
-    for word in HIDING_WORDS:
-        position = page.find(word)
-        while position >= 0:
-            if word in (b"isplay", b"ISPLAY"):
-                if HIDING_DISPLAY_AT.match(page, position):
-                    return True
-            elif HIDING_VISIBILITY_BEFORE.search(page, max(0, position - 40), position + 5) or _attribute_at(
-                page, position - 1, len(b"hidden")
-            ):
-                return True
-            position = page.find(word, position + 1)
+    lowered = page.lower()
+    position = lowered.find(b"display")
+    while position >= 0:
+        if HIDING_DISPLAY_AT.match(lowered, position):
+            return True
+        position = lowered.find(b"display", position + 1)
+    position = lowered.find(b"hidden")
+    while position >= 0:
+        if HIDING_VISIBILITY_BEFORE.search(lowered, max(0, position - 40), position + 6) or _attribute_at(
+            lowered, position, len(b"hidden")
+        ):
+            return True
+        position = lowered.find(b"hidden", position + 1)
     return False
 
 

@@ -81,6 +81,18 @@ def test_hidden_elements_are_dropped_whatever_the_case_of_their_style() -> None:
     assert "边框无" in document.text
 
 
+def test_pages_that_only_look_hidden_keep_their_text() -> None:
+    # 'hidden' spelled as a CSS value or an input type hides nothing; such pages skip reading styles altogether.
+    page = (
+        "<html><body><div><p>一、总体情况</p><div style='overflow:hidden'>溢出隐藏的框</div>"
+        "<input type='hidden' value='1'><p style='display:block'>显示块</p><p>二、主动公开政府信息情况</p>"
+        "</div></body></html>"
+    )
+    document = html_to_document(page, DiagnosticSink())
+    assert "溢出隐藏的框" in document.text
+    assert "显示块" in document.text
+
+
 def test_grid_remembers_where_spanned_cells_start() -> None:
     page = (
         "<html><body><p>一、总体情况</p><p>二、主动公开政府信息情况</p><table>"
