@@ -113,3 +113,50 @@ def test_report_grids_keep_their_merged_cells_through_json() -> None:
     grids = [grid for section in report.sections for grid in section.grids]
     restored = [grid for section in gp.Report.from_json(report.to_json()).sections for grid in section.grids]
     assert restored == grids
+
+
+PAGE_013 = (GITHUB / "013.html").read_text(encoding="utf-8")
+MARKUP_NOISE = [
+    "<td>",
+    "</td>",
+    "<tr>",
+    "</tr>",
+    "<table>",
+    "</table>",
+    "<td colspan='3'>",
+    "<td rowspan='0'>",
+    "<td rowspan='x'>",
+    "<th colspan='99999999'>",
+    "<p>",
+    "<br>",
+    "&#xFDD1;",
+    "&#xFDD0;",
+    "<div style='display:none'>",
+    "<div hidden>",
+    "</div>",
+    "<![CDATA[",
+    "<!--",
+    "|",
+]
+
+
+@st.composite
+def mutated_page(draw: st.DrawFn) -> str:
+    """Return a real report page with markup cut, duplicated or sprinkled with table tags and hostile spans."""
+    page = PAGE_013
+    for _ in range(draw(st.integers(1, 8))):
+        start = draw(st.integers(0, len(page)))
+        operation = draw(st.sampled_from(["insert", "cut", "duplicate"]))
+        if operation == "insert":
+            page = page[:start] + draw(st.sampled_from(MARKUP_NOISE)) + page[start:]
+        else:
+            end = min(len(page), start + draw(st.integers(1, 2000)))
+            page = page[:start] + page[end:] if operation == "cut" else page[:end] + page[start:end] + page[end:]
+    return page
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_page())
+def test_lenient_parse_never_raises_on_mutated_pages(page: str) -> None:
+    report = gp.parse(page)
+    assert "P001" not in {diagnostic.code for diagnostic in report.diagnostics}
