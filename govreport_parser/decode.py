@@ -72,8 +72,11 @@ HTML_SNIFF_CHARS = 65536
 def input_to_text(data: str | bytes, options: ParseOptions, sink: DiagnosticSink) -> DecodedInput:
     """Given str or bytes, return the decoded text, the codec used and whether it is HTML or text."""
     encoding: str | None = None
+    utf8: bytes | None = None
     if isinstance(data, bytes):
-        text, encoding = bytes_to_text(data, options, sink)
+        text, encoding, exact = bytes_to_text(data, options, sink)
+        if encoding == "utf-8" and exact is not None:
+            utf8 = exact
     else:
         text = data
         if len(text) > options.max_bytes:
@@ -85,7 +88,7 @@ def input_to_text(data: str | bytes, options: ParseOptions, sink: DiagnosticSink
         input_format: InputFormat = "html" if options.input_format == "html" else "text"
     else:
         input_format = "html" if looks_like_html(text) else "text"
-    return DecodedInput(text=text, input_format=input_format, encoding=encoding)
+    return DecodedInput(text=text, input_format=input_format, encoding=encoding, utf8=utf8)
 
 
 def looks_like_html(text: str) -> bool:
@@ -97,45 +100,47 @@ def looks_like_html(text: str) -> bool:
     return sum(1 for _, _tag in zip(range(HTML_MIN_TAGS), tags, strict=False)) >= HTML_MIN_TAGS
 
 
-def bytes_to_text(data: bytes, options: ParseOptions, sink: DiagnosticSink) -> tuple[str, str | None]:
-    """Given raw bytes, return their text and the codec used (BOM, declaration, then detection)."""
+def bytes_to_text(data: bytes, options: ParseOptions, sink: DiagnosticSink) -> tuple[str, str | None, bytes | None]:
+    """Given raw bytes, return their text, the codec used and the bytes that text is exactly decoded from.
+
+    The codec comes from a BOM, then a declaration, then detection. The bytes are None when a BOM was cut off or some
+    bytes were replaced, so that they are the source of the text byte for byte whenever they are given.
+    """
     truncated = len(data) > options.max_bytes
     if truncated:
         sink.emit("D004", f"input of {len(data)} bytes truncated to {options.max_bytes}", size=len(data))
         data = data[: options.max_bytes]
     if not data.strip():
         sink.emit("D003", "the input is empty")
-        return "", None
+        return "", None, None
     bom_codec = _bom(data)
     if bom_codec is not None:
         codec, bom_length = bom_codec
-        return _decode(data[bom_length:], codec, sink, truncated=truncated), codec
+        return _decode(data[bom_length:], codec, sink, truncated=truncated), codec, None
     if options.encoding:
         codec = _canonical(options.encoding) or options.encoding
-        return _decode(data, codec, sink, truncated=truncated), codec
+        return _decode(data, codec, sink, truncated=truncated), codec, None
     utf16 = _bomless_utf16(data)
     if utf16 is None and _looks_binary(data):
         sink.emit("D005", "the input looks binary (control bytes), not like text or HTML")
-        return "", None
+        return "", None, None
     if utf16 is not None:
-        return _decode(data, utf16, sink, truncated=truncated), utf16
+        return _decode(data, utf16, sink, truncated=truncated), utf16, None
     declared = _declared(data)
     if declared is not None:
         text, errors = _try(data, declared, truncated=truncated)
         if errors <= max(1, len(text) * DECLARED_ERROR_SHARE):
             _report_errors(errors, declared, sink)
-            return text, declared
+            return text, declared, None if errors else data
     text, errors = _try(data, "utf-8", truncated=truncated)
     if not errors:
-        if declared is None and not data.isascii():
-            pass  # valid UTF-8 is the common case, not worth a diagnostic
-        return text, "utf-8"
+        return text, "utf-8", data
     non_ascii = len(text) - len(text.encode("ascii", "ignore"))
     if errors <= max(1, non_ascii * UTF8_STRAY_SHARE):
         # Multi-byte UTF-8 sequences almost never occur by chance in other encodings: text that is valid UTF-8 but
         # for a stray byte or two is UTF-8 with damage, not a legacy codec.
         _report_errors(errors, "utf-8", sink)
-        return text, "utf-8"
+        return text, "utf-8", None
     codec = _detect(data)
     text, errors = _try(data, codec, truncated=truncated)
     if errors:
@@ -144,11 +149,11 @@ def bytes_to_text(data: bytes, options: ParseOptions, sink: DiagnosticSink) -> t
             codec, text, errors = "gb18030", fallback, fallback_errors
     if errors > len(text) * BINARY_REPLACEMENT_SHARE:
         sink.emit("D005", f"the input looks binary: {errors} undecodable sequences", encoding=codec)
-        return "", None
+        return "", None, None
     note = f"declared {declared} did not fit; " if declared else ""
     sink.emit("D002", f"{note}encoding detected from the bytes: {codec}", encoding=codec)
     _report_errors(errors, codec, sink)
-    return text, codec
+    return text, codec, None if errors else data
 
 
 def _bom(data: bytes) -> tuple[str, int] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from govreport_parser.model import Grid, InputFormat, Subsection
 
@@ -15,6 +15,8 @@ class DecodedInput:
     input_format: InputFormat
     encoding: str | None = None
     """Codec used for bytes (None when the source was already `str`)."""
+    utf8: bytes | None = field(default=None, repr=False, compare=False)
+    """The source bytes when they are exactly `text` in UTF-8, so the HTML parser need not encode the text again."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -173,12 +173,16 @@ class _Walk:
     truncated: bool = False
 
 
-def html_to_document(html: str, sink: DiagnosticSink) -> HtmlDocument:
-    """Given page HTML, return its main content as text lines (tables as pipe rows), its title and its grids."""
+def html_to_document(html: str, sink: DiagnosticSink, *, utf8: bytes | None = None) -> HtmlDocument:
+    """Given page HTML, return its main content as text lines (tables as pipe rows), its title and its grids.
+
+    `utf8` may give the same page as UTF-8 bytes (the source bytes of a UTF-8 page), which saves encoding it again.
+    """
     if len(html) > MAX_HTML_CHARS:
         sink.emit("H003", f"page of {len(html)} characters truncated to {MAX_HTML_CHARS}", size=len(html))
         html = html[:MAX_HTML_CHARS]
-    data = _page_bytes(html)
+        utf8 = None
+    data = _page_bytes(html) if utf8 is None else utf8.translate(CONTROL_BYTES_TO_SPACE)
     root = _parse(data, sink)
     if root is None:
         return _fallback(html, sink)

@@ -117,7 +117,7 @@ def _run_stages(state: _Run, data: str | bytes, path: str | None) -> Report:
     if decoded.input_format == "html":
         from govreport_parser import html
 
-        document = state.stage("html", lambda: html.html_to_document(decoded.text, sink), None)
+        document = state.stage("html", lambda: html.html_to_document(decoded.text, sink, utf8=decoded.utf8), None)
         if document is not None:
             text, html_title = document.text, document.title
             grids_by_line = MappingProxyType({g.span.line_start: g for g in document.grids if g.span.line_start})
