@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import re
@@ -29,6 +30,8 @@ FUZZY_WINDOW = 2
 FUZZY_MIN_KEY = 4
 # A subsection heading longer than this is a run-in paragraph; its heading is cut at the first comma.
 SUBSECTION_HEADING_MAX = 30
+# A '5、'/'6、' heading may end an outline of '一、' headings only after this many of them (see `_fills_gap`).
+LAST_GAP_AFTER = 4
 # A last line this short without any sentence punctuation is a signature (agency name), not a cut-off sentence.
 SIGNATURE_MAX = 20
 
@@ -460,6 +463,8 @@ def _find_headings(
         if _SECTION_NUMERAL_RE.match(line)
     }
     numbered_sections = any(m is not None and m.style in ("cn", "part", "table") for m in early.values())
+    # '一、' headings by line, for the one heading a writer numbered '1、' among them ('1、总体情况', '二、…').
+    outline = [(number, _cn_value(m.ordinal or "")) for number, m in early.items() if m is not None and m.style == "cn"]
     in_table = False
     for number, line in enumerate(lines, start=1):
         if number in early:
@@ -477,10 +482,17 @@ def _find_headings(
                     and _style(ordinal_match) in ("paren", "num")
                     and "|" not in line
                     and _TABLE_WORD_RE.search(line) is None
+                    and not _fills_gap(
+                        number, _cn_value(ordinal_match.group(_style(ordinal_match))), _style(ordinal_match), outline
+                    )
                 ):
                     continue
                 match = _match_start(body, ordinal_match, vocabulary, inline=False)
-        if match is not None and not (in_table and match.style in ("paren", "num")):
+        if match is not None and not (
+            in_table
+            and match.style in ("paren", "num")
+            and not _fills_gap(number, _cn_value(match.ordinal or ""), match.style or "", outline)
+        ):
             candidates.append((number, match))
             in_table = bool(match.rest) and _TABLE_LINE_RE.match(match.rest) is not None
             continue
@@ -502,14 +514,59 @@ def _find_headings(
         strong = True
     kept: list[tuple[int, HeadingMatch]] = []
     seen: list[str] = []
+    fillers = _gap_fillers(candidates, outline) if strong else set()
     for number, match in candidates:
         if strong and match.style in ("paren", "num"):
-            continue
+            if number not in fillers:
+                continue
+            # A section the writer numbered '1、' where its neighbours say '一、'/'三、': a section all the same.
+            match = dataclasses.replace(match, style="cn")
         if match.style is None and (match.section_id in seen or _before(match.section_id, seen, index)):
             continue
         kept.append((number, match))
         seen.append(match.section_id)
     return _add_unknown(kept, unknown, sink)
+
+
+def _gap_fillers(candidates: list[tuple[int, HeadingMatch]], outline: list[tuple[int, int]]) -> set[int]:
+    """Return the lines of '1、'/'(一)' headings that each stand for the one section missing from the '一、' outline.
+
+    A gap has one filler or none: where several lines could fill it (a '2、' heading and a '(二)' subsection of the
+    section before), the one numbered like a section ('2、') is taken, and if that does not settle it, none is.
+    """
+    outline_ids = {match.section_id for _, match in candidates if match.style == "cn"}
+    gaps: dict[int, list[tuple[int, HeadingMatch]]] = {}
+    for number, match in candidates:
+        if match.style not in ("paren", "num") or not match.section_id or match.section_id in outline_ids:
+            continue
+        if _fills_gap(number, _cn_value(match.ordinal or ""), match.style, outline):
+            gap = max((n for n, _ in outline if n < number), default=0)
+            gaps.setdefault(gap, []).append((number, match))
+    fillers = set()
+    for group in gaps.values():
+        numbered = [number for number, match in group if match.style == "num"]
+        if len(numbered) == 1:
+            fillers.add(numbered[0])
+        elif len(group) == 1:
+            fillers.add(group[0][0])
+    return fillers
+
+
+def _fills_gap(number: int, value: int, style: str, outline: list[tuple[int, int]]) -> bool:
+    """Whether a heading numbered `value` on line `number` is the one missing from the '一、' outline around it.
+
+    It must follow the '一、' heading numbered one less (or come before all of them, as number one) and be followed
+    by the one numbered one more; a '1.'/'(二)' list inside a section continues no outline and stays a subsection.
+    A '5、'/'6、' after '一、' to '四、' at least may also end the outline (an excerpt that stops at '一、' followed by
+    '(二)…' subsections must not grow a section).
+    """
+    before = [v for n, v in outline if n < number]
+    following = [v for n, v in outline if n > number]
+    if (before[-1] if before else 0) != value - 1:
+        return False
+    if following:
+        return following[0] == value + 1
+    return style == "num" and len(before) >= LAST_GAP_AFTER
 
 
 def _before(section_id: str, seen: list[str], index: _HeadingIndex) -> bool:

@@ -369,3 +369,30 @@ def test_fuzzy_bounds_never_change_a_result() -> None:
     results = [(_fuzzy(_norm_text(text), index), _fuzzy_by_difflib(_norm_text(text), index)) for text in texts]
     assert [text for text, (fast, slow) in zip(texts, results, strict=True) if fast != slow] == []
     assert sum(1 for fast, _ in results if fast and fast[3] == "fuzzy") > 300  # the bounds were really exercised
+
+
+@pytest.mark.parametrize(
+    ("printed", "renumbered"),
+    [
+        ("一、总体情况", "1、总体情况"),
+        ("一、总体情况", "（一）总体情况"),
+        # Section 一 of the seed has a '（二）' subsection: the '2、' line, numbered like a section, fills the gap.
+        ("二、主动公开政府信息情况", "2、主动公开政府信息情况"),
+        # Right after table 二's last row.
+        ("三、收到和处理政府信息公开申请情况", "3.收到和处理政府信息公开申请情况"),
+        ("六、其他需要报告的事项", "6、其他需要报告的事项"),
+    ],
+)
+def test_one_section_numbered_like_a_list_item_keeps_its_place(printed: str, renumbered: str) -> None:
+    text = (SAMPLES / "seed" / "xihuachi-2022.txt").read_text(encoding="utf-8").replace(printed, renumbered, 1)
+    result, codes = segment(text)
+    assert ids(result)[1:] == GOV_ORDER
+    assert "S003" not in codes
+
+
+def test_list_items_after_the_only_numbered_section_stay_subsections() -> None:
+    text = "\n".join(
+        ["某县2022年政府信息公开工作年度报告", "一、总体情况", "本年度工作如下。", "（二）依申请公开", "收到申请3件。"]
+    )
+    result, _ = segment(text)
+    assert ids(result) == [None, "overview"]
