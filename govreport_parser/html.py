@@ -662,92 +662,129 @@ def _expand_regular(written: str) -> ExpandedTable | None:
     rows.pop()
     while rows and not rows[-1]:
         rows.pop()
-    height = len(rows)
-    texts: list[list[str]] = []
-    lines: list[str] = []
-    merged: list[tuple[int, int, int, int]] = []
-    # Positions of rows below held by a cell spanning down into them: row → {column: text}.
-    held: dict[int, dict[int, str]] = {}
-    longest = 0
+    layout = _RegularLayout(height=len(rows))
     for r, row in enumerate(rows):
-        if SPAN not in row and r not in held:
+        if not layout.add_row(r, row):
+            return None
+    return layout.result()
+
+
+@dataclass(slots=True)
+class _RegularLayout:
+    """A regular table being laid out from the text `_cells_transform` wrote, a row at a time."""
+
+    height: int
+    texts: list[list[str]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    held: dict[int, dict[int, str]] = field(default_factory=dict)
+    """Positions of rows below held by a cell spanning down into them: row → {column: text}."""
+    longest: int = 0
+
+    def add_row(self, r: int, row: str) -> bool:
+        """Lay out row `r`; return False when it needs repair (then the whole table does)."""
+        if SPAN not in row and r not in self.held:
             if not row:
-                return None  # an empty row between rows: ragged
+                return False  # an empty row between rows: ragged
             cells = row.split(CELL_END)
             cells.pop()
-            texts.append(cells)
-            lines.append((" | ".join(cells) + " |").strip())
-            longest = max(longest, *map(len, cells))
-            continue
-        laid = _lay_out_row(r, row, height, held.pop(r, {}), held, merged)
-        if laid is None:
+            self._keep(cells, (" | ".join(cells) + " |").strip())
+            return True
+        return self._add_spanned_row(r, row)
+
+    def _keep(self, row_texts: list[str], line: str) -> None:
+        self.texts.append(row_texts)
+        self.lines.append(line)
+        self.longest = max(self.longest, *map(len, row_texts))
+
+    def _add_spanned_row(self, r: int, row: str) -> bool:
+        """Lay out a row with span cells or positions held from above, as a browser does.
+
+        The row's own cells fill the columns left free, in order. Only span cells and held positions are looked at
+        one by one; the plain cells between them are copied as runs.
+        """
+        held_here = self.held.pop(r, {})
+        cells = row.split(CELL_END)
+        cells.pop()
+        spans = []
+        position = row.find(SPAN)
+        while position >= 0:
+            spans.append(row.count(CELL_END, 0, position))
+            position = row.find(SPAN, position + 1)
+        spans.append(len(cells))
+        held_columns = sorted(held_here)
+        held_columns.append(MAX_GRID_CELLS)
+        row_texts: list[str] = []
+        parts: list[str] = []
+        i = c = s = h = 0
+        while True:
+            run = min(spans[s] - i, held_columns[h] - c)
+            if run > 0:
+                plain = cells[i : i + run]
+                row_texts.extend(plain)
+                parts.append(" " + " | ".join(plain) + " |")
+                i += run
+                c += run
+            if c == held_columns[h]:
+                row_texts.append(held_here[c])
+                parts.append("|")
+                c += 1
+                h += 1
+            elif i == len(cells):
+                break
+            else:
+                placed = self._place_span(r, c, cells[i], held_here)
+                if placed is None:
+                    return False
+                text, colspan = placed
+                row_texts.extend([text] * colspan)
+                parts.append(f" {text} |" + "|" * (colspan - 1))
+                i += 1
+                c += colspan
+                s += 1
+        if h < len(held_columns) - 1:
+            return False  # a held position past the row's last cell, with a gap before it: ragged
+        self._keep(row_texts, "".join(parts).strip())
+        return True
+
+    def _place_span(self, r: int, c: int, cell: str, held_here: dict[int, str]) -> tuple[str, int] | None:
+        """Place a span cell at (r, c); return its text and colspan, or None when it needs repair."""
+        fields = cell[1:].split(FIELD_END)
+        if len(fields) != 3:
             return None
-        row_texts, line = laid
-        texts.append(row_texts)
-        lines.append(line)
-        longest = max(longest, *map(len, row_texts))
-    width = len(texts[0]) if texts else 0
-    if held or any(len(row_texts) != width for row_texts in texts) or width > MAX_COLUMNS:
-        return None
-    if width * height > MAX_GRID_CELLS or (longest > LAYOUT_CELL_CHARS and width > 1):
-        return None  # let the general reader clip it, or judge it layout from its texts
-    return ExpandedTable(rows=tuple(map(tuple, texts)), merged=tuple(merged), lines=tuple(lines), longest_cell=longest)
+        colspan_value, rowspan_value, text = fields
+        colspan = _clean_span(colspan_value)
+        rowspan = _clean_span(rowspan_value)
+        if colspan is None or rowspan is None or colspan == 0:
+            return None  # a span attribute `_span` would read leniently or repair
+        if colspan > 1 and held_here and any(c + extra in held_here for extra in range(1, colspan)):
+            return None  # a span running into a cell from above
+        # rowspan=0 and spans past the last row both mean "to the end of the table".
+        if rowspan == 0 or r + rowspan > self.height:
+            rowspan = self.height - r
+        for below in range(r + 1, r + rowspan):
+            columns = self.held.setdefault(below, {})
+            for column in range(c, c + colspan):
+                if column in columns:
+                    return None  # two cells spanning down into one position
+                columns[column] = text
+        if colspan * rowspan > 1:
+            self.merged.append((r, c, rowspan, colspan))
+        return text, colspan
 
-
-def _lay_out_row(
-    r: int,
-    row: str,
-    height: int,
-    held_here: dict[int, str],
-    held: dict[int, dict[int, str]],
-    merged: list[tuple[int, int, int, int]],
-) -> tuple[list[str], str] | None:
-    """Lay out one row that has span cells or positions held from above; None when it needs repair.
-
-    The row's own cells fill the columns left free, in order, as a browser lays them out. Only span cells and held
-    positions are looked at one by one; the plain cells between them are copied as runs.
-    """
-    cells = row.split(CELL_END)
-    cells.pop()
-    spans = []
-    position = row.find(SPAN)
-    while position >= 0:
-        spans.append(row.count(CELL_END, 0, position))
-        position = row.find(SPAN, position + 1)
-    spans.append(len(cells))
-    held_columns = sorted(held_here)
-    held_columns.append(MAX_GRID_CELLS)
-    row_texts: list[str] = []
-    parts: list[str] = []
-    i = c = s = h = 0
-    while True:
-        run = min(spans[s] - i, held_columns[h] - c)
-        if run > 0:
-            plain = cells[i : i + run]
-            row_texts.extend(plain)
-            parts.append(" " + " | ".join(plain) + " |")
-            i += run
-            c += run
-        if c == held_columns[h]:
-            row_texts.append(held_here[c])
-            parts.append("|")
-            c += 1
-            h += 1
-        elif i == len(cells):
-            break
-        else:
-            laid = _lay_out_span(r, c, cells[i], height, held_here, held, merged)
-            if laid is None:
-                return None
-            text, colspan = laid
-            row_texts.extend([text] * colspan)
-            parts.append(f" {text} |" + "|" * (colspan - 1))
-            i += 1
-            c += colspan
-            s += 1
-    if h < len(held_columns) - 1:
-        return None  # a held position past the row's last cell, with a gap before it: ragged
-    return row_texts, "".join(parts).strip()
+    def result(self) -> ExpandedTable | None:
+        """Return the laid-out table, or None when it is ragged, too big, or may be page layout."""
+        width = len(self.texts[0]) if self.texts else 0
+        if self.held or any(len(row_texts) != width for row_texts in self.texts) or width > MAX_COLUMNS:
+            return None
+        if width * self.height > MAX_GRID_CELLS or (self.longest > LAYOUT_CELL_CHARS and width > 1):
+            return None  # let the general reader clip it, or judge it layout from its texts
+        return ExpandedTable(
+            rows=tuple(map(tuple, self.texts)),
+            merged=tuple(self.merged),
+            lines=tuple(self.lines),
+            longest_cell=self.longest,
+        )
 
 
 def _clean_span(written: str) -> int | None:
@@ -756,40 +793,6 @@ def _clean_span(written: str) -> int | None:
         return 1
     digits = written[1:]
     return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= SPAN_DIGITS else None
-
-
-def _lay_out_span(
-    r: int,
-    c: int,
-    cell: str,
-    height: int,
-    held_here: dict[int, str],
-    held: dict[int, dict[int, str]],
-    merged: list[tuple[int, int, int, int]],
-) -> tuple[str, int] | None:
-    """Place a span cell written by `_cells_transform` at (r, c); return its text and colspan, None to repair it."""
-    fields = cell[1:].split(FIELD_END)
-    if len(fields) != 3:
-        return None
-    colspan_value, rowspan_value, text = fields
-    colspan = _clean_span(colspan_value)
-    rowspan = _clean_span(rowspan_value)
-    if colspan is None or rowspan is None or colspan == 0:
-        return None  # a span attribute `_span` would read leniently or repair
-    if colspan > 1 and held_here and any(c + extra in held_here for extra in range(1, colspan)):
-        return None  # a span running into a cell from above
-    # rowspan=0 and spans past the last row both mean "to the end of the table".
-    if rowspan == 0 or r + rowspan > height:
-        rowspan = height - r
-    for below in range(r + 1, r + rowspan):
-        columns = held.setdefault(below, {})
-        for column in range(c, c + colspan):
-            if column in columns:
-                return None  # two cells spanning down into one position
-            columns[column] = text
-    if colspan * rowspan > 1:
-        merged.append((r, c, rowspan, colspan))
-    return text, colspan
 
 
 @dataclass(slots=True)
