@@ -59,6 +59,12 @@ CONTROL_BYTES_TO_SPACE = bytes.maketrans(CONTROL_BYTES, b" " * len(CONTROL_BYTES
 ROW_END, CELL_END, FIELD_END, SPAN = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
 SPAN_DIGITS = 7
 SPAN_NUMBER = re.compile(rf"\s*(\d{{1,{SPAN_DIGITS}}})")
+# Queries run in C: Python looks at what they return, not at every element.
+COUNT_CELLS = etree.XPath("count(.//td | .//th)")
+HOLDS_DELIMITER = etree.XPath(" or ".join(f"contains(., '{mark}')" for mark in (ROW_END, CELL_END, FIELD_END, SPAN)))
+STYLE_ATTRIBUTES = etree.XPath(".//@style")
+HIDDEN_ATTRIBUTES = etree.XPath(".//@hidden")
+CLASS_AND_ID_ATTRIBUTES = etree.XPath(".//@class | .//@id")
 # Report titles seen run from '2019年年报' (7 characters) to ~60 characters with a long agency name.
 TITLE_LENGTH = (6, 100)
 TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
@@ -268,13 +274,6 @@ def _is_container(element: HtmlElement, rules: _Rules) -> bool:
         return True
     classes = element.get("class") or ""
     return any(token in rules.content_classes for token in classes.lower().split())
-
-
-COUNT_CELLS = etree.XPath("count(.//td | .//th)")
-HOLDS_DELIMITER = etree.XPath(" or ".join(f"contains(., '{mark}')" for mark in (ROW_END, CELL_END, FIELD_END, SPAN)))
-STYLE_ATTRIBUTES = etree.XPath(".//@style")
-HIDDEN_ATTRIBUTES = etree.XPath(".//@hidden")
-CLASS_AND_ID_ATTRIBUTES = etree.XPath(".//@class | .//@id")
 
 
 def _prune(root: HtmlElement, walk: _Walk, *, may_hide: bool = True) -> None:
