@@ -69,6 +69,8 @@ class Regions:
 
     provinces: tuple[tuple[str, tuple[str, ...]], ...]
     municipalities: frozenset[str]
+    prefecture_cities: frozenset[str]
+    """The 地级市, present and former: any other X市 that is not a municipality is a 县级市 (county level)."""
     government_suffixes: tuple[str, ...]
     department_suffixes: tuple[str, ...]
     department_markers: tuple[str, ...]
@@ -86,6 +88,9 @@ def load_regions() -> Regions:
     return Regions(
         provinces=tuple((name, tuple(short)) for name, short in data["provinces"].items()),
         municipalities=frozenset(data["municipalities"]),
+        prefecture_cities=frozenset(
+            [name for names in data["prefecture_cities"].values() for name in names] + data["former_prefecture_cities"]
+        ),
         government_suffixes=tuple(data["government_suffixes"]),
         department_suffixes=tuple(sorted(data["department_suffixes"], key=len, reverse=True)),
         department_markers=tuple(data["department_markers"]),
@@ -344,22 +349,47 @@ def level_of(agency: str) -> Level:
 
 
 def _level_of_place(place: str, regions: Regions) -> Level:
-    if place in regions.municipalities:
-        return "province"
+    if place in regions.municipalities or any(place in (name, *shorts) for name, shorts in regions.provinces):
+        return "province"  # before the endings: '广西壮族自治区' ends in 区 like a district
+    city = _without_province(place, regions)
+    if city.endswith("市") and _CITY_NAME_RE.fullmatch(city):
+        # '昆山市' is a 县级市 (county level), '苏州市' a 地级市: only the list tells them apart.
+        return "city" if city in regions.prefecture_cities else "county"
     for unit, level in regions.level_by_unit:
         if place.endswith(unit):
             return level
     return "unknown"
 
 
+# A bare city name: two to five Han characters and 市 ('昆山市', '乌鲁木齐市'), nothing below it ('苏州市吴中区').
+_CITY_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}市")
+
+
+def _without_province(place: str, regions: Regions) -> str:
+    """Given a place name, return it without a leading province name ('江苏省苏州市' → '苏州市')."""
+    for name, shorts in regions.provinces:
+        for form in (name, *shorts):
+            if place.startswith(form) and len(place) > len(form) and not _names_city(place, form, name):
+                return place[len(form) :]
+    return place
+
+
+def _names_city(text: str, form: str, province: str) -> bool:
+    """Whether the province short form `form` at the start of `text` is really a city's name ('吉林市', not 吉林省)."""
+    return form != province and text[len(form) : len(form) + 1] == "市"
+
+
 def places(agency: str) -> tuple[str | None, str | None, str | None]:
-    """Given an agency name, return the province, city and county it names (None where it names none)."""
+    """Given an agency name, return the province, city and county it names (None where it names none).
+
+    A 县级市 ('昆山市') is a county: its city (the 地级市 above it) is None unless the name gives it.
+    """
     regions = load_regions()
     rest = agency
     province = None
     for name, shorts in regions.provinces:
         for form in (name, *shorts):
-            if rest.startswith(form):
+            if rest.startswith(form) and not _names_city(rest, form, name):
                 province, rest = name, rest[len(form) :]
                 break
         if province:
@@ -367,9 +397,20 @@ def places(agency: str) -> tuple[str | None, str | None, str | None]:
     city = None
     match = re.match(r"^([\u4e00-\u9fff]{2,4}?)(市|自治州|州|盟|地区)", rest)
     if match and not re.search(r"[区县镇乡]", match.group(1)) and province not in regions.municipalities:
+        if match.group(2) == "市" and match.group(0) not in regions.prefecture_cities:
+            return province, None, match.group(0)
         city, rest = match.group(0), rest[match.end() :]
     county = None
     match = re.match(r"^([\u4e00-\u9fff]{1,4}?)(自治县|县|区|旗)", rest)
     if match and not re.search(r"[镇乡市]", match.group(1)):
         county = match.group(0)
+    else:
+        match = re.match(r"^([\u4e00-\u9fff]{2,4}?)市", rest)
+        if (
+            city
+            and match
+            and not re.search(r"[区县镇乡]", match.group(1))
+            and match.group(0) not in regions.prefecture_cities
+        ):
+            county = match.group(0)  # '苏州市昆山市…': a 县级市 under its 地级市
     return province, city, county

@@ -446,7 +446,7 @@ class ReportMeta:
     format_version: FormatVersion | None = None
     """`gov_2021`, `gov_2019_trial` or `legacy_pre2019`."""
     level: Level = "unknown"
-    """Administrative level of the agency."""
+    """Administrative level of the agency (a 县级市 such as 昆山市 is county level, a 地级市 city level)."""
     province: str | None = None
     """Province-level unit named in the agency or title (e.g. 甘肃省), when stated."""
     city: str | None = None

@@ -101,6 +101,17 @@ def test_seed_meta() -> None:
         ("重庆市市场监督管理局机关", "department"),
         ("某某中心", "department"),
         ("", "unknown"),
+        # 县级市 are county level, 地级市 city level: the same ending, told apart by the list of 地级市.
+        ("昆山市人民政府", "county"),
+        ("江苏省昆山市人民政府办公室", "county"),
+        ("济源市人民政府", "county"),
+        ("苏州市人民政府", "city"),
+        ("乌鲁木齐市人民政府", "city"),
+        ("吉林市人民政府", "city"),
+        ("莱芜市人民政府", "city"),
+        # Autonomous regions end in 区 like a district.
+        ("广西壮族自治区人民政府", "province"),
+        ("内蒙古自治区人民政府办公厅", "province"),
     ],
 )
 def test_level_of(agency: str, level: str) -> None:
@@ -118,6 +129,10 @@ def test_level_of(agency: str, level: str) -> None:
         ("重庆市市场监督管理局", ("重庆市", None, None)),
         ("西华池镇人民政府", (None, None, None)),
         ("内蒙古阿巴嘎旗自然资源局", ("内蒙古自治区", None, "阿巴嘎旗")),
+        ("江苏省昆山市人民政府", ("江苏省", None, "昆山市")),
+        ("苏州市昆山市玉山镇人民政府", (None, "苏州市", "昆山市")),
+        ("吉林市船营区人民政府", (None, "吉林市", "船营区")),
+        ("吉林省吉林市人民政府", ("吉林省", "吉林市", None)),
     ],
 )
 def test_places(agency: str, expected: tuple[str | None, str | None, str | None]) -> None:
