@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, AnyStr, NamedTuple
 
 # lxml is the HTML path's own dependency; this module is imported only when a page is parsed (see pipeline).
 from lxml import etree
@@ -314,11 +315,8 @@ def _may_hide(page: bytes) -> bool:
     search finds is looked at closely.
     """
     lowered = page.lower()
-    position = lowered.find(b"display")
-    while position >= 0:
-        if HIDING_DISPLAY_AT.match(lowered, position):
-            return True
-        position = lowered.find(b"display", position + 1)
+    if next(_matches_at(lowered, b"display", HIDING_DISPLAY_AT), None) is not None:
+        return True
     position = lowered.find(b"hidden")
     while position >= 0:
         if HIDING_VISIBILITY_BEFORE.search(lowered, max(0, position - 40), position + 6) or _attribute_at(
@@ -348,14 +346,20 @@ def _hidden_styles(styles: list[str]) -> list[int]:
     lower-cased string, and only the few places naming display or visibility are looked at.
     """
     joined = "\0".join(styles).lower()
-    hidden = []
-    for word in HIDDEN_STYLE_PROPERTIES:
-        position = joined.find(word)
-        while position >= 0:
-            if HIDDEN_STYLE.match(joined, position):
-                hidden.append(joined.count("\0", 0, position))
-            position = joined.find(word, position + 1)
-    return hidden
+    return [
+        joined.count("\0", 0, position)
+        for word in HIDDEN_STYLE_PROPERTIES
+        for position in _matches_at(joined, word, HIDDEN_STYLE)
+    ]
+
+
+def _matches_at(haystack: AnyStr, word: AnyStr, pattern: re.Pattern[AnyStr]) -> Iterator[int]:
+    """Yield the positions of `word` in `haystack` where `pattern` matches: a fast search, then a close look."""
+    position = haystack.find(word)
+    while position >= 0:
+        if pattern.match(haystack, position):
+            yield position
+        position = haystack.find(word, position + 1)
 
 
 def _names_chrome(value: str, rules: _Rules) -> bool:
