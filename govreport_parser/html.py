@@ -432,7 +432,7 @@ def _render(root: HtmlElement, walk: _Walk) -> None:
                 text = _squash(_text_of(element))
                 if text:
                     lines.append(_Line(text=text, owner=element))
-                if element.tail:
+                if element is not root and element.tail:
                     buffer.append(element.tail)
                 continue
             blocks.append(element)
