@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from importlib import resources
 from typing import Literal, NamedTuple
 
 # Brackets for document numbers and quotes collapse to one form each; NFKC already folded （） to ().
@@ -110,8 +112,10 @@ def label_key(raw: str) -> LabelKey:
 
 ValueKind = Literal["number", "blank", "placeholder", "text"]
 
-PLACEHOLDER_TOKENS = frozenset({"/", "-", "—", "－", "─", "无", "&nbsp;", "\\", "／", "空", "--", "——"})
-_UNIT_RE = re.compile(r"(?:万元|元|件|条|个|项|次|人次|人|家|份)$")
+_VALUES = json.loads(resources.files("govreport_parser").joinpath("data/values.json").read_text(encoding="utf-8"))
+PLACEHOLDER_TOKENS = frozenset(_VALUES["placeholders"])
+# Longest first, so that '人次' is stripped whole rather than as '次'.
+_UNIT_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_VALUES["units"], key=len, reverse=True))) + ")$")
 _NUMBER_RE = re.compile(r"^(?P<sign>[+-]|增|减)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
 
 
