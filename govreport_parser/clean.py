@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from govreport_parser.diagnostics import DiagnosticSink
@@ -16,6 +14,7 @@ from govreport_parser.document import CleanText
 from govreport_parser.model import SourceSpan
 from govreport_parser.normalize import PHRASE_FIXES, PINYIN_RE
 from govreport_parser.options import ParseOptions
+from govreport_parser.packaged import packaged_json
 
 if TYPE_CHECKING:
     from govreport_parser.vocabulary import Vocabulary
@@ -52,12 +51,9 @@ _URL_RE = re.compile(r"^(?:(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/\S
 # A numeral not preceded by another numeral (the look-behind sits after the first numeral so that the regex engine can
 # skip ahead to numeral characters instead of testing every position).
 _INLINE_NUMERAL_RE = re.compile(r"[一二三四五六七八九十](?<![一二三四五六七八九十]{2})[一二三四五六七八九十]?\s*、\s*")
-_ANCHOR_RE = re.compile(
-    r"第二十条第\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]\s*项"
-    r"|[(（]\s*本列数据的勾稽关系为"
-    # Legacy reports append their statistics table: '附件1：某县2011年政府信息公开情况统计表 指标名称…'.
-    r"|附件\s*\d*\s*[:：]?[^。；;]{0,40}?统计表"
-)
+# Captions that start a table inside a long line (data/markers.json), and the words every one of them contains.
+_ANCHOR_RE = re.compile("|".join(packaged_json("markers.json")["table_anchor"]))
+_ANCHOR_WORDS: tuple[str, ...] = tuple(packaged_json("markers.json")["table_anchor_words"])
 _TITLE_PREFIX_RE = re.compile(r"\s*.{0,60}?(?:信息公开|政务公开)[^。，,;；]{0,12}?(?:年度报告|年报)")
 _SUBSECTION_START_RE = re.compile(r"[(（]\s*一\s*[)）]")
 _SUBSECTION_INLINE_RE = re.compile(r"(?<=[。；;！？!?：:\s])\s*[(（]\s*[一二三四五六七八九十]{1,2}\s*[)）]")
@@ -89,9 +85,7 @@ class NoisePatterns:
 @lru_cache(maxsize=1)
 def load_noise() -> NoisePatterns:
     """Return the compiled noise patterns (loaded once from the packaged `data/noise.json`)."""
-    data: dict[str, Any] = json.loads(
-        resources.files("govreport_parser").joinpath("data/noise.json").read_text(encoding="utf-8")
-    )
+    data: dict[str, Any] = packaged_json("noise.json")
     separators = data["chrome_separators"]
     tokens = "|".join(f"(?:{token})" for token in sorted(data["chrome_tokens"], key=len, reverse=True))
     spam_token = "|".join(f"(?:{token})" for token in data["spam_tokens"])
@@ -272,11 +266,7 @@ def _remove_chrome(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink)
 
 
 def _remove_furniture(lines: list[str], noise: NoisePatterns, sink: DiagnosticSink) -> list[str]:
-    furniture = {
-        index
-        for index, line in enumerate(lines)
-        if noise.furniture_any.match(line.strip()) and line.strip()
-    }
+    furniture = {index for index, line in enumerate(lines) if noise.furniture_any.match(line.strip()) and line.strip()}
     if not furniture:
         return lines
     # A running title is a line repeated on several pages, each copy close to a page number; its first copy is the
@@ -354,7 +344,7 @@ def _split_one(line: str, vocabulary: Vocabulary, match_heading: Any) -> list[st
         if match.section_id == "review_litigation" and match.rest.lstrip().startswith("行政复议"):
             cuts[len(line) - len(match.rest.lstrip())] = "anchor"
     # What every anchor contains: a cheap test before the regex scan.
-    anchored = "第二十条第" in line or "本列数据的勾稽关系为" in line or "统计表" in line
+    anchored = any(word in line for word in _ANCHOR_WORDS)
     for anchor in _ANCHOR_RE.finditer(line) if anchored else ():
         before = line[max(0, anchor.start() - 2) : anchor.start()]
         after = line[anchor.end() : anchor.end() + 2]

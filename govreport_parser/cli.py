@@ -164,9 +164,7 @@ def check_command(
     started = time.monotonic()
     failed = bad = 0
     with _progress(len(inputs), quiet) as progress:
-        results = map_files(
-            inputs, _file_diagnostics, options, workers=workers, timeout=timeout if workers else None
-        )
+        results = map_files(inputs, _file_diagnostics, options, workers=workers, timeout=timeout if workers else None)
         for path, result in results:
             progress.clear()
             if isinstance(result, Failure):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, AnyStr, NamedTuple
 
 # lxml is the HTML path's own dependency; this module is imported only when a page is parsed (see pipeline).
@@ -16,6 +14,7 @@ from lxml import etree
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import HtmlDocument
 from govreport_parser.model import Grid, SourceSpan
+from govreport_parser.packaged import packaged_json
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as HtmlElement
@@ -91,7 +90,7 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    data = json.loads(resources.files("govreport_parser").joinpath("data/html.json").read_text(encoding="utf-8"))
+    data = packaged_json("html.json")
     chrome = [token.lower() for token in data["chrome_tokens"]]
     keywords = "|".join(re.escape(word) for word in data["heading_keywords"])
     heading = re.compile(rf"^[{data['heading_numerals']}]{{1,2}}\s*[、.．，,]\s*[^|]{{0,30}}?(?:{keywords})")

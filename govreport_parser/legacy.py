@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Protocol
 
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.model import Cell, CellStatus, Number, SourceSpan, Table, UnplacedValue
 from govreport_parser.normalize import fold, label_key, parse_value
+from govreport_parser.packaged import packaged_json
 from govreport_parser.vocabulary import LabelMatch, TableSpec, Vocabulary
 
 TABLE_ID = "stats_table_2014"
@@ -83,7 +82,7 @@ def _spaced(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    data = json.loads(resources.files("govreport_parser").joinpath("data/legacy.json").read_text(encoding="utf-8"))
+    data = packaged_json("legacy.json")
     entries: list[tuple[str, str]] = []
     for kind, key in (("indicator", "indicator_headers"), ("unit", "unit_headers"), ("code", "code_headers")):
         entries.extend((_spaced(word), kind) for word in data[key])

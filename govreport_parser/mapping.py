@@ -13,6 +13,7 @@ from govreport_parser.document import Segmented
 from govreport_parser.grid import TableRegion
 from govreport_parser.model import Cell, Figure, Number, RowLabel, SourceSpan, Table, UnplacedValue
 from govreport_parser.normalize import label_key
+from govreport_parser.packaged import packaged_json
 from govreport_parser.tokens import Entry, Lexicon, Token, Tokenizer, is_fragment, lexicon_for
 from govreport_parser.vocabulary import CANONICAL_TABLES, ColumnSpec, LabelMatch, TableSpec, Vocabulary
 
@@ -893,11 +894,21 @@ def confirm_glued_by_figures(
     return MappingProxyType({**tables, "table2": updated})
 
 
+def _without_affixes(key: str, prefixes: Sequence[str], suffixes: Sequence[str]) -> str:
+    for prefix in prefixes:
+        key = key.removeprefix(prefix)
+    for suffix in suffixes:
+        key = key.removesuffix(suffix)
+    return key
+
+
 def _figure_evidence(row_label: str, columns: Sequence[ColumnSpec], figures: Sequence[Figure]) -> dict[int, set[int]]:
     """Column position → values the prose states for this row and column (exact figures only)."""
-    # Stems from the vocabulary's own labels: 行政规范性文件 → 规范性文件; 本年制发件数 → 制发, 现行有效件数 → 现行有效.
-    row_stem = label_key(row_label).key.removeprefix("行政")
-    stems = [label_key(c.label).key.removeprefix("本年").removesuffix("件数").removesuffix("数量") for c in columns]
+    # Stems from the vocabulary's own labels (data/markers.json): 行政规范性文件 → 规范性文件; 本年制发件数 → 制发.
+    affixes = packaged_json("markers.json")["figure_stems"]
+    row_stem = _without_affixes(label_key(row_label).key, affixes["row_prefixes"], ())
+    prefixes, suffixes = affixes["column_prefixes"], affixes["column_suffixes"]
+    stems = [_without_affixes(label_key(c.label).key, prefixes, suffixes) for c in columns]
     evidence: dict[int, set[int]] = {}
     for figure in figures:
         if figure.approximate or not isinstance(figure.value, int) or row_stem not in figure.subject:

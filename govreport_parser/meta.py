@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import CleanText, Segmented
 from govreport_parser.model import Level, ReportMeta, SourceSpan
 from govreport_parser.normalize import fold
+from govreport_parser.packaged import packaged_json
 from govreport_parser.vocabulary import Vocabulary
 
 # Reports exist since the 2008 条例; a year outside this range in a title is a typo or a document number.
@@ -82,9 +81,7 @@ class Regions:
 @lru_cache(maxsize=1)
 def load_regions() -> Regions:
     """Return the packaged geography data (loaded once)."""
-    data: dict[str, Any] = json.loads(
-        resources.files("govreport_parser").joinpath("data/regions.json").read_text(encoding="utf-8")
-    )
+    data: dict[str, Any] = packaged_json("regions.json")
     return Regions(
         provinces=tuple((name, tuple(short)) for name, short in data["provinces"].items()),
         municipalities=frozenset(data["municipalities"]),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from importlib import resources
 from typing import Literal, NamedTuple
+
+from govreport_parser.packaged import packaged_json
 
 # Brackets for document numbers and quotes collapse to one form each; NFKC already folded （） to ().
 _CHAR_MAP = str.maketrans(
@@ -50,10 +50,9 @@ ITEM_NUMBER_RE = re.compile(
 _WHITESPACE_RE = re.compile(r"\s+")
 _TRAILING_PUNCT = "：:。.,，、;；|"
 _LEADING_NOISE = "|:：;；,，。 \t"
-# s2t phrase converters turned 文件 into 檔案; after t2s it reads 档案 and must be mapped back (FORMAT.md §6).
-PHRASE_FIXES: tuple[tuple[str, str], ...] = (
-    ("规范性档案", "规范性文件"),
-    ("主动公开档案", "主动公开文件"),
+# Phrases a traditional mirror got wrong, mapped back after t2s (data/markers.json, FORMAT.md §6).
+PHRASE_FIXES: tuple[tuple[str, str], ...] = tuple(
+    (wrong, right) for wrong, right in packaged_json("markers.json")["phrase_fixes"]
 )
 
 
@@ -112,7 +111,7 @@ def label_key(raw: str) -> LabelKey:
 
 ValueKind = Literal["number", "blank", "placeholder", "text"]
 
-_VALUES = json.loads(resources.files("govreport_parser").joinpath("data/values.json").read_text(encoding="utf-8"))
+_VALUES = packaged_json("values.json")
 PLACEHOLDER_TOKENS = frozenset(_VALUES["placeholders"])
 # Longest first, so that '人次' is stripped whole rather than as '次'.
 _UNIT_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_VALUES["units"], key=len, reverse=True))) + ")$")

@@ -15,6 +15,7 @@ from govreport_parser.diagnostics import DiagnosticSink
 from govreport_parser.document import CleanText, SectionDraft, Segmented
 from govreport_parser.model import SourceSpan, Subsection
 from govreport_parser.normalize import fold
+from govreport_parser.packaged import packaged_json
 from govreport_parser.vocabulary import FUZZY_THRESHOLD, VERSION_IDS, Vocabulary
 
 # A heading written without a numeral must stand alone on a short line; 30 folded characters is longer than every
@@ -48,15 +49,15 @@ _ORDINAL_RE = re.compile(
 _SUBSECTION_RE = re.compile(
     r"^\s*(?:[(（]\s*(?P<paren>[一二三四五六七八九十]{1,3})\s*[)）]|(?P<num>\d{1,2})\s*[.．、](?!\d))\s*[、.．]?\s*"
 )
-_TABLE_LINE_RE = re.compile(
-    r"^\s*(?:\|?\s*第二十条第|\|?\s*信息内容\s*\|?\s*$|\|?\s*[(（]本列数据的勾稽关系|\|?\s*申请人情况|行政复议\s*\|)"
-)
+_MARKERS = packaged_json("markers.json")
+# A line of a table: it starts with a caption or header word of tables 二/三/四 (data/markers.json).
+_TABLE_LINE_RE = re.compile(_MARKERS["table_line"])
 # Every character that folds to nothing (whitespace, zero-width space, BOM); any other character folds to at least one.
 _VANISHING_RE = re.compile(r"[\s\u200b\ufeff]")
 # What a line starts with when it may be numbered like a section ('一、', '第一部分', '表二').
 _SECTION_NUMERAL_RE = re.compile(r"\s*[一二三四五六七八九十第表]")
 # What `_TABLE_LINE_RE` needs to match text without a pipe.
-_TABLE_WORD_RE = re.compile(r"第二十条第|信息内容|本列数据的勾稽关系|申请人情况")
+_TABLE_WORD_RE = re.compile("|".join(map(re.escape, _MARKERS["table_words"])))
 _TABLE_ID_OF = {"二": "table2", "三": "table3", "四": "table4"}
 _HEADING_TRAIL = " \t:：。.．|"
 _SENTENCE_END = '。！？!?；;.…)）》」』”"：:'
