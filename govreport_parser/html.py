@@ -142,10 +142,15 @@ def _pipe_lines(rows: list[list[str]], merged: list[tuple[int, int, int, int]]) 
     for r, texts in enumerate(rows):
         padded = padding.get(r)
         if padded is None:
-            lines.append((" | ".join(texts) + " |").strip())
+            lines.append(_pipe_run(texts).strip())
         else:
             lines.append("".join("|" if c in padded else f" {text} |" for c, text in enumerate(texts)).strip())
     return tuple(lines)
+
+
+def _pipe_run(texts: list[str]) -> str:
+    """Return cells that each start their own position as ` text |` pieces, joined (` a | b |`)."""
+    return " " + " | ".join(texts) + " |"
 
 
 def _span_padding(merged: list[tuple[int, int, int, int]]) -> dict[int, set[int]]:
@@ -690,7 +695,7 @@ class _RegularLayout:
                 return False  # an empty row between rows: ragged
             cells = row.split(CELL_END)
             cells.pop()
-            self._keep(cells, (" | ".join(cells) + " |").strip())
+            self._keep(cells, _pipe_run(cells).strip())
             return True
         return self._add_spanned_row(r, row)
 
@@ -724,7 +729,7 @@ class _RegularLayout:
             if run > 0:
                 plain = cells[i : i + run]
                 row_texts.extend(plain)
-                parts.append(" " + " | ".join(plain) + " |")
+                parts.append(_pipe_run(plain))
                 i += run
                 c += run
             if c == held_columns[h]:
